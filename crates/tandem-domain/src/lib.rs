@@ -1,0 +1,51 @@
+//! The words of tandem's domain as Rust types: conversations, their events, customers,
+//! money and time. Everything here is plain data and pure rules.
+//!
+//! Architecture Invariant: this crate does no I/O (no files, no network, no clock reads).
+//! Time reaches it through the [`Clock`] trait, implemented outside or injected in tests.
+//!
+//! Layout:
+//! - [`conversation`]: a conversation, its states and the transitions between them.
+//! - [`event`]: the append-only event log entries (`message`, `handoff`, `closed`, ...).
+//! - [`text`]: validated message text and client message ids.
+//! - [`customer`]: customers as the conversation core knows them.
+//! - [`money`]: money as integer minor units with an ISO 4217 currency.
+//! - [`clock`]: the injectable clock.
+//! - [`demo`]: the Acme Pay demo personas.
+
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod conversation;
+pub mod customer;
+pub mod demo;
+pub mod event;
+pub mod money;
+pub mod text;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use conversation::{Conversation, ConversationId, ConversationState, Language};
+pub use customer::{Customer, CustomerId, Market};
+pub use event::{
+    Author, Awaiting, Csat, CsatScore, Event, EventDraft, EventKind, Handoff, HandoffReason,
+    Priority, QuickReply, ToolCall,
+};
+pub use money::{Currency, Money};
+pub use text::{ClientMsgId, MessageText};
+
+/// A value that failed to parse at the edge, with a message fit for the person who sent it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ParseError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! What happens to a conversation, independent of HTTP: open it, add a customer message,
+//! ask for a person, close, rate. Each step commits to the store first, then publishes
+//! the committed events on the bus.
+//!
+//! The AI agent (a later layer) answers inside [`post_customer_message`]: its reply
+//! events go into the same atomic append as the message they answer.
+
+use tandem_domain::{
+    Author, ClientMsgId, Conversation, ConversationId, ConversationState, Csat, CsatScore,
+    Customer, Event, EventDraft, EventKind, Handoff, HandoffReason, Language, MessageText,
+    Priority,
+};
+use tandem_store::{Append, StoreError};
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorCode};
+use crate::tokens::{hash_token, new_conversation_token};
+
+/// The longest CSAT comment kept, in characters.
+pub const MAX_CSAT_COMMENT: usize = 2000;
+
+pub struct Opened {
+    pub conversation: Conversation,
+    pub token: String,
+    pub customer: Option<Customer>,
+}
+
+/// Opens a conversation; `customer_token` (from the host app) links it to a verified
+/// customer.
+pub async fn open(
+    state: &AppState,
+    customer_token: Option<&str>,
+    language: Option<Language>,
+) -> Result<Opened, ApiError> {
+    let now = state.clock.now();
+    let customer = match customer_token {
+        None => None,
+        Some(token) => {
+            let key = state.customer_tokens.as_ref().ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidCustomerToken,
+                    "this server does not accept customer tokens",
+                )
+            })?;
+            let id = key
+                .verify(token, now)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidCustomerToken, e.to_string()))?;
+            let customer = state.store.customer(&id).await?.ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidCustomerToken,
+                    "the customer token names an unknown customer",
+                )
+            })?;
+            Some(customer)
+        }
+    };
+    let token = new_conversation_token();
+    let conversation = Conversation {
+        id: ConversationId::generate(),
+        token_hash: hash_token(&token),
+        customer_id: customer.as_ref().map(|c| c.id.clone()),
+        verified: customer.is_some(),
+        language: language.or_else(|| customer.as_ref().map(|c| c.language.clone())),
+        state: ConversationState::Ai,
+        last_seq: 0,
+        created_at: tandem_store::truncate_to_millis(now),
+        updated_at: tandem_store::truncate_to_millis(now),
+    };
+    state.store.create_conversation(&conversation).await?;
+    tracing::info!(conversation = %conversation.id, verified = conversation.verified, "conversation opened");
+    Ok(Opened {
+        conversation,
+        token,
+        customer,
+    })
+}
+
+/// Commits an append and publishes what was committed.
+async fn commit(
+    state: &AppState,
+    id: &ConversationId,
+    append: Append,
+) -> Result<Vec<Event>, StoreError> {
+    let events = state.store.append(id, append).await?;
+    for event in &events {
+        metrics::counter!(crate::metrics::EVENTS_APPENDED, "kind" => event.kind.as_str())
+            .increment(1);
+    }
+    state.bus.publish(id, &events).await;
+    Ok(events)
+}
+
+/// Stores a customer message (idempotent by `client_msg_id`) and returns it with the
+/// events that answered it. A repeated `client_msg_id` returns the original result and
+/// stores nothing.
+pub async fn post_customer_message(
+    state: &AppState,
+    conversation: &Conversation,
+    text: MessageText,
+    client_msg_id: ClientMsgId,
+) -> Result<Vec<Event>, ApiError> {
+    let message = EventDraft::customer_message(state.clock.now(), text, client_msg_id.clone());
+    let append = Append::to_open(vec![message]).replies_follow_first();
+    match commit(state, &conversation.id, append).await {
+        Ok(events) => Ok(events),
+        Err(StoreError::DuplicateMessage { .. }) => Ok(state
+            .store
+            .message_with_replies(&conversation.id, Author::Customer, &client_msg_id)
+            .await?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Puts the conversation in the human queue (H1: on this same request, no retention).
+/// Asking again while queued or assigned returns the existing handoff.
+pub async fn request_handoff(
+    state: &AppState,
+    conversation: &Conversation,
+) -> Result<Vec<Event>, ApiError> {
+    let history = recent_customer_words(state, &conversation.id).await?;
+    let handoff = Handoff {
+        reason: HandoffReason::HumanRequest,
+        priority: Priority::Normal,
+        summary: summary(conversation, &history),
+    };
+    let notice = notices(conversation.language.as_ref()).queued.to_owned();
+    let append = Append::to_open(vec![EventDraft::handoff(
+        state.clock.now(),
+        handoff,
+        notice,
+    )])
+    .require(&[ConversationState::Ai])
+    .set_state(ConversationState::Queued);
+    match commit(state, &conversation.id, append).await {
+        Ok(events) => Ok(events),
+        Err(StoreError::StateConflict {
+            current: ConversationState::Queued | ConversationState::Assigned,
+        }) => Ok(latest_of_kind(state, &conversation.id, EventKind::Handoff)
+            .await?
+            .into_iter()
+            .collect()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The customer ends the conversation. Ending an ended one is refused.
+pub async fn close_by_customer(
+    state: &AppState,
+    conversation: &Conversation,
+) -> Result<Vec<Event>, ApiError> {
+    let notice = notices(conversation.language.as_ref()).closed.to_owned();
+    let append = Append::to_open(vec![EventDraft::closed(
+        state.clock.now(),
+        Author::Customer,
+        notice,
+    )])
+    .set_state(ConversationState::Closed);
+    Ok(commit(state, &conversation.id, append).await?)
+}
+
+/// Rates a closed conversation, once.
+pub async fn rate(
+    state: &AppState,
+    conversation: &Conversation,
+    score: CsatScore,
+    comment: Option<String>,
+) -> Result<Vec<Event>, ApiError> {
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if let Some(c) = &comment
+        && c.chars().count() > MAX_CSAT_COMMENT
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("comment: the limit is {MAX_CSAT_COMMENT} characters"),
+        ));
+    }
+    let append = Append::to_open(vec![EventDraft::csat(
+        state.clock.now(),
+        Csat { score, comment },
+    )])
+    .require(&[ConversationState::Closed]);
+    match commit(state, &conversation.id, append).await {
+        Err(StoreError::StateConflict { .. }) => Err(ApiError::new(
+            ErrorCode::ConversationOpen,
+            "a conversation can be rated once it has ended",
+        )),
+        other => Ok(other?),
+    }
+}
+
+/// Reads the whole log (in pages) and keeps what matches.
+async fn scan(
+    state: &AppState,
+    id: &ConversationId,
+    mut keep: impl FnMut(&Event) -> bool,
+) -> Result<Vec<Event>, StoreError> {
+    let mut kept = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = state
+            .store
+            .events_after(id, after, tandem_store::MAX_PAGE)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        kept.extend(page.into_iter().filter(|e| keep(e)));
+    }
+    Ok(kept)
+}
+
+async fn latest_of_kind(
+    state: &AppState,
+    id: &ConversationId,
+    kind: EventKind,
+) -> Result<Option<Event>, StoreError> {
+    Ok(scan(state, id, |e| e.kind == kind).await?.pop())
+}
+
+/// The customer's last few messages, for the handoff summary.
+async fn recent_customer_words(
+    state: &AppState,
+    id: &ConversationId,
+) -> Result<Vec<String>, StoreError> {
+    let said = scan(state, id, |e| {
+        e.author == Author::Customer && e.kind == EventKind::Message
+    })
+    .await?;
+    let skip = said.len().saturating_sub(5);
+    Ok(said.into_iter().skip(skip).filter_map(|e| e.text).collect())
+}
+
+/// The handoff summary a person reads first (H8).
+fn summary(conversation: &Conversation, words: &[String]) -> String {
+    let verification = match &conversation.customer_id {
+        Some(id) if conversation.verified => format!("verified customer {id}"),
+        Some(id) => format!("customer {id}, not verified"),
+        None => "customer not verified".to_owned(),
+    };
+    let mut summary = format!(
+        "Customer asked for a person. Contact reason: human request. Verification: {verification}."
+    );
+    if words.is_empty() {
+        summary.push_str(" The customer has not written anything yet.");
+    } else {
+        summary.push_str(" Customer's words: ");
+        let quoted: Vec<String> = words
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('\n', " ")))
+            .collect();
+        summary.push_str(&quoted.join(" / "));
+    }
+    summary
+}
+
+struct Notices {
+    queued: &'static str,
+    closed: &'static str,
+}
+
+/// System notices in the conversation's language (English for others).
+fn notices(language: Option<&Language>) -> Notices {
+    match language.map(Language::primary) {
+        Some("sv") => Notices {
+            queued: "Du står nu i kö till en person i vårt team och behåller din plats. Du kan fortsätta skriva här under tiden.",
+            closed: "Chatten är avslutad. Hur tyckte du att det gick?",
+        },
+        Some("de") => Notices {
+            queued: "Sie warten jetzt auf eine Person aus unserem Team und behalten Ihren Platz in der Warteschlange. Sie können hier inzwischen weiterschreiben.",
+            closed: "Der Chat ist beendet. Wie zufrieden waren Sie?",
+        },
+        _ => Notices {
+            queued: "You're now in the queue for a person from our team, and you keep your place. You can keep writing here meanwhile.",
+            closed: "The chat has ended. How did we do?",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conversation(customer: Option<&str>, verified: bool) -> Conversation {
+        Conversation {
+            id: ConversationId::generate(),
+            token_hash: String::new(),
+            customer_id: customer.map(|c| tandem_domain::CustomerId::parse(c).unwrap()),
+            verified,
+            language: None,
+            state: ConversationState::Ai,
+            last_seq: 0,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            updated_at: time::OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn summary_names_verification_and_quotes_the_customer() {
+        let s = summary(
+            &conversation(Some("cus_anna"), true),
+            &["my order\nis late".into(), "hello?".into()],
+        );
+        assert!(s.contains("verified customer cus_anna"), "{s}");
+        assert!(s.contains("\"my order is late\" / \"hello?\""), "{s}");
+        let s = summary(&conversation(None, false), &[]);
+        assert!(
+            s.contains("customer not verified") && s.contains("not written anything"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn notices_follow_the_language() {
+        let sv = Language::parse("sv-SE").unwrap();
+        assert!(notices(Some(&sv)).queued.starts_with("Du står"));
+        let fr = Language::parse("fr").unwrap();
+        assert!(notices(Some(&fr)).queued.starts_with("You're"));
+    }
+}

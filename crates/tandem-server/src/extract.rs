@@ -1,0 +1,61 @@
+//! Extractors that turn axum's rejections into [`ApiError`]s, and conversation access.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::HeaderMap;
+use tandem_domain::{Conversation, ConversationId};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::tokens::hash_token;
+
+/// `axum::Json` whose rejection is an [`ApiError`].
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `axum::extract::Query` whose rejection is an [`ApiError`].
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// The bearer token of a request, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Loads the conversation `raw_id` and checks that `token` is its access token. Applies
+/// the per-conversation rate limit.
+pub async fn authorize_customer(
+    state: &AppState,
+    raw_id: &str,
+    token: Option<&str>,
+) -> Result<Conversation, ApiError> {
+    let token = token.ok_or_else(|| {
+        ApiError::unauthorized("send the conversation token as 'Authorization: Bearer TOKEN'")
+    })?;
+    let id = ConversationId::parse(raw_id).map_err(|_| ApiError::not_found("conversation"))?;
+    let conversation = state
+        .store
+        .conversation(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("conversation"))?;
+    if !constant_time_eq(
+        hash_token(token).as_bytes(),
+        conversation.token_hash.as_bytes(),
+    ) {
+        return Err(ApiError::unauthorized(
+            "this token does not grant access to this conversation",
+        ));
+    }
+    state.limits.check_conversation(conversation.id.as_str())?;
+    Ok(conversation)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,193 @@
+//! tandem's HTTP and WebSocket server.
+//!
+//! [`app`] builds the router from an [`AppState`]; [`serve`] runs it on an injected
+//! listener until an injected shutdown future resolves, then drains WebSocket streams.
+//! Tests run the real app on a loopback port the same way `main` does.
+//!
+//! Architecture Invariant: handlers never write to the store and then skip the bus, or
+//! publish before the store committed: both go through `conversations::commit`.
+//!
+//! Layout:
+//! - [`routes`]: handlers by area (conversations, stream, ops, demo, assets).
+//! - [`conversations`]: the conversation steps (open, message, handoff, close, rate).
+//! - [`bus`]: the event bus trait and the in-process bus.
+//! - [`wire`]: JSON request and response shapes; [`openapi`] documents them.
+//! - [`error`]: the one error type and its code table.
+//! - [`extract`]: extractors and conversation authorisation.
+//! - [`tokens`]: conversation tokens, customer JWTs, secrets.
+//! - [`rate_limit`], [`metrics`]: middleware.
+
+#![forbid(unsafe_code)]
+
+pub mod bus;
+pub mod conversations;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+pub mod tokens;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method, header};
+use axum::routing::{get, post};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tandem_domain::Clock;
+use tandem_store::Store;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tower_http::cors::{Any, CorsLayer};
+
+use crate::bus::EventBus;
+use crate::error::{ApiError, ErrorCode};
+use crate::rate_limit::{RateLimitSettings, RateLimits};
+use crate::tokens::{CustomerTokenKey, Secret};
+
+/// Request bodies larger than this are refused with 413.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// What the server needs to know beyond its parts.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Mounts the `/demo/*` helpers.
+    pub demo: bool,
+    /// The HMAC secret of host-app customer tokens; `None` refuses such tokens.
+    pub customer_token_secret: Option<Secret>,
+    pub rate_limits: RateLimitSettings,
+}
+
+/// Everything a handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub bus: Arc<dyn EventBus>,
+    pub clock: Arc<dyn Clock>,
+    pub customer_tokens: Option<Arc<CustomerTokenKey>>,
+    pub limits: Arc<RateLimits>,
+    pub settings: Arc<Settings>,
+    /// Cancelled when the server starts shutting down; streams close on it.
+    pub shutdown: CancellationToken,
+    /// Live WebSocket streams, awaited on shutdown.
+    pub streams: TaskTracker,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        bus: Arc<dyn EventBus>,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> Self {
+        Self {
+            store,
+            bus,
+            clock,
+            customer_tokens: settings
+                .customer_token_secret
+                .as_ref()
+                .map(|s| Arc::new(CustomerTokenKey::new(s))),
+            limits: Arc::new(RateLimits::new(settings.rate_limits)),
+            settings: Arc::new(settings),
+            shutdown: CancellationToken::new(),
+            streams: TaskTracker::new(),
+            metrics: metrics::recorder(),
+        }
+    }
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    use routes::{assets, conversations as c, demo, ops, stream};
+
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([HeaderName::from_static("retry-after")]);
+    let api = Router::new()
+        .route("/conversations", post(c::create_conversation))
+        .route("/conversations/{id}", get(c::get_conversation))
+        .route("/conversations/{id}/messages", post(c::post_message))
+        .route("/conversations/{id}/events", get(c::list_events))
+        .route("/conversations/{id}/ws", get(stream::conversation_ws))
+        .route("/conversations/{id}/handoff", post(c::request_handoff))
+        .route("/conversations/{id}/close", post(c::close_conversation))
+        .route("/conversations/{id}/csat", post(c::rate_conversation))
+        .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit_by_ip,
+        ));
+
+    let mut router = Router::new()
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(ops::openapi))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/", get(assets::index))
+        .route("/widget.js", get(assets::widget))
+        .route("/assets/{*path}", get(assets::asset));
+    if state.settings.demo {
+        router = router
+            .route("/demo/customers", get(demo::list_customers))
+            .route("/demo/customer-token", get(demo::customer_token));
+    }
+    router
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                "this route does not take that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` resolves; then stops accepting,
+/// finishes in-flight requests, closes WebSocket streams with "going away", and returns
+/// once all of them ended.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let token = state.shutdown.clone();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: draining requests and streams");
+        token.cancel();
+    };
+    let limits = Arc::clone(&state.limits);
+    let janitor_stop = state.shutdown.clone();
+    let janitor = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                () = janitor_stop.cancelled() => return,
+                _ = tick.tick() => limits.forget_idle(),
+            }
+        }
+    });
+    let streams = state.streams.clone();
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(signal)
+        .await?;
+    streams.close();
+    streams.wait().await;
+    janitor.abort();
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! HTTP handlers, one module per area. Handlers are thin: parse, authorise, call
+//! `crate::conversations`, convert to wire types.
+
+pub mod assets;
+pub mod conversations;
+pub mod demo;
+pub mod ops;
+pub mod stream;

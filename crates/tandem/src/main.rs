@@ -1,0 +1,89 @@
+//! The `tandem` command: serve, run the demo, print the default configuration.
+//!
+//! Layout:
+//! - `main.rs`: the command line and start-up.
+//! - [`config`]: layered configuration.
+//! - [`run`]: opening the store, wiring the server, signals.
+
+#![forbid(unsafe_code)]
+
+mod config;
+mod run;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "AI-first customer service with a human always one message away"
+)]
+struct Cli {
+    /// Log as JSON lines (for log shippers) instead of text.
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Seeds the Acme Pay demo into embedded storage and serves everything (loopback only).
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Where the demo keeps its data; created if missing.
+        #[arg(long, default_value = "tandem-demo-data")]
+        data_dir: PathBuf,
+    },
+    /// Serves with the configured store.
+    Serve {
+        /// A TOML config file (see `tandem print-default-config`).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Overrides `store.database_url`, e.g. postgres://user@host/db.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Overrides `server.addr`.
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    /// Prints the default configuration file.
+    PrintDefaultConfig,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::PrintDefaultConfig => {
+            print!("{}", config::Config::default_toml());
+            Ok(())
+        }
+        Command::Demo { addr, data_dir } => {
+            let mut config = config::Config::default();
+            config.server.addr = addr;
+            config.server.log_json = cli.log_json;
+            config.store.data_dir = data_dir;
+            run::runtime()?.block_on(run::demo(config))
+        }
+        Command::Serve {
+            config: file,
+            database_url,
+            addr,
+        } => {
+            let mut config = config::Config::load(file.as_deref())?;
+            if let Some(url) = database_url {
+                config.store.database_url = Some(url);
+            }
+            if let Some(addr) = addr {
+                config.server.addr = addr;
+            }
+            config.server.log_json |= cli.log_json;
+            config.validate()?;
+            run::runtime()?.block_on(run::serve(config))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Start-up: logging, the store, the server, signals.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use tandem_domain::SystemClock;
+use tandem_server::bus::LocalBus;
+use tandem_server::tokens::Secret;
+use tandem_server::{AppState, Settings};
+use tandem_store::Store;
+use tandem_store_postgres::PostgresStore;
+use tandem_store_sqlite::SqliteStore;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Config, is_postgres};
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn init_logging(json: bool) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The store the configuration names, with a closer for shutdown.
+enum OpenStore {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl OpenStore {
+    async fn open(config: &Config) -> anyhow::Result<Self> {
+        match &config.store.database_url {
+            Some(url) if is_postgres(url) => {
+                let store = PostgresStore::connect(url, config.store.postgres_max_connections)
+                    .await
+                    .context("connecting to PostgreSQL")?;
+                tracing::info!("store: PostgreSQL");
+                Ok(Self::Postgres(store))
+            }
+            Some(url) => {
+                let store = SqliteStore::open_url(url)
+                    .await
+                    .with_context(|| format!("opening SQLite at {url}"))?;
+                tracing::info!(url, "store: SQLite");
+                Ok(Self::Sqlite(store))
+            }
+            None => {
+                let dir = &config.store.data_dir;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating data dir {}", dir.display()))?;
+                let path = dir.join("tandem.db");
+                let store = SqliteStore::open(&path)
+                    .await
+                    .with_context(|| format!("opening {}", path.display()))?;
+                tracing::info!(path = %path.display(), "store: SQLite");
+                Ok(Self::Sqlite(store))
+            }
+        }
+    }
+
+    fn shared(&self) -> Arc<dyn Store> {
+        match self {
+            Self::Sqlite(s) => Arc::new(s.clone()),
+            Self::Postgres(s) => Arc::new(s.clone()),
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            Self::Sqlite(s) => s.close().await,
+            Self::Postgres(s) => s.close().await,
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Result<()> {
+    let store = OpenStore::open(&config).await?;
+    let shared = store.shared();
+    if seed_demo {
+        for customer in tandem_domain::demo::personas() {
+            shared
+                .upsert_customer(&customer)
+                .await
+                .context("seeding demo customers")?;
+        }
+    }
+    let listener = TcpListener::bind(config.server.addr)
+        .await
+        .with_context(|| format!("listening on {}", config.server.addr))?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(
+        shared,
+        Arc::new(LocalBus::new()),
+        Arc::new(SystemClock),
+        settings,
+    );
+    if seed_demo {
+        println!("tandem demo is running:");
+        println!("  demo page (widget):  http://{addr}/");
+        println!("  API description:     http://{addr}/api/openapi.json");
+        println!("  health / metrics:    http://{addr}/healthz  http://{addr}/metrics");
+        println!("Press Ctrl-C to stop.");
+    }
+    tracing::info!(%addr, "listening");
+    tandem_server::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+pub async fn demo(config: Config) -> anyhow::Result<()> {
+    init_logging(config.server.log_json);
+    if !config.server.addr.ip().is_loopback() {
+        bail!(
+            "the demo serves only on loopback (127.0.0.1 or ::1), not {}: it has demo logins and mints customer tokens for anyone. Use `tandem serve` for real use.",
+            config.server.addr
+        );
+    }
+    eprintln!(
+        "WARNING: demo mode. Demo data, demo logins and a customer-token minting endpoint are enabled; loopback only, never for real customers."
+    );
+    let settings = Settings {
+        demo: true,
+        customer_token_secret: Some(Secret::random()),
+        rate_limits: config.rate_limit_settings(),
+    };
+    run(config, settings, true).await
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    init_logging(config.server.log_json);
+    let secret = &config.auth.customer_token_secret;
+    if secret.is_empty() {
+        tracing::warn!(
+            "auth.customer_token_secret is not set: conversations cannot be linked to logged-in customers"
+        );
+    }
+    let settings = Settings {
+        demo: false,
+        customer_token_secret: (!secret.is_empty()).then(|| secret.clone()),
+        rate_limits: config.rate_limit_settings(),
+    };
+    run(config, settings, false).await
+}
