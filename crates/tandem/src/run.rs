@@ -149,7 +149,7 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
         );
     }
     eprintln!(
-        "WARNING: demo mode. Demo data, demo logins and a customer-token minting endpoint are enabled; loopback only, never for real customers."
+        "WARNING: demo mode. Demo data and an endpoint that mints customer tokens for anyone are enabled; loopback only, never for real customers."
     );
     let settings = Settings {
         demo: true,
