@@ -12,6 +12,8 @@
 //! - [`money`]: money as integer minor units with an ISO 4217 currency.
 //! - [`clock`]: the injectable clock.
 //! - [`demo`]: the Acme Pay demo personas.
+//! - [`identity`]: email one-time codes (P1): the code, the policy, the pure decisions.
+//! - [`ledger`]: the BNPL ledger (orders, installments, returns, disputes) and rules P1-P14.
 
 #![forbid(unsafe_code)]
 
@@ -20,6 +22,8 @@ pub mod conversation;
 pub mod customer;
 pub mod demo;
 pub mod event;
+pub mod identity;
+pub mod ledger;
 pub mod money;
 pub mod text;
 
