@@ -10,17 +10,21 @@
 //! - [`text`]: validated message text and client message ids.
 //! - [`customer`]: customers as the conversation core knows them.
 //! - [`money`]: money as integer minor units with an ISO 4217 currency.
+//! - [`card`]: masking card numbers and IBANs (P12).
 //! - [`clock`]: the injectable clock.
 //! - [`demo`]: the Acme Pay demo personas.
+//! - [`demo_ledger`]: the Acme Pay demo ledger: customers, merchants and orders in every state.
 //! - [`identity`]: email one-time codes (P1): the code, the policy, the pure decisions.
 //! - [`ledger`]: the BNPL ledger (orders, installments, returns, disputes) and rules P1-P14.
 
 #![forbid(unsafe_code)]
 
+pub mod card;
 pub mod clock;
 pub mod conversation;
 pub mod customer;
 pub mod demo;
+pub mod demo_ledger;
 pub mod event;
 pub mod identity;
 pub mod ledger;

@@ -5,6 +5,7 @@
 //! The AI agent (a later layer) answers inside [`post_customer_message`]: its reply
 //! events go into the same atomic append as the message they answer.
 
+use tandem_domain::card::{SensitiveKind, mask_card_data};
 use tandem_domain::{
     Author, ClientMsgId, Conversation, ConversationId, ConversationState, Csat, CsatScore,
     Customer, Event, EventDraft, EventKind, Handoff, HandoffReason, Language, MessageText,
@@ -76,7 +77,7 @@ pub async fn open(
 }
 
 /// Commits an append and publishes what was committed.
-async fn commit(
+pub(crate) async fn commit(
     state: &AppState,
     id: &ConversationId,
     append: Append,
@@ -92,15 +93,35 @@ async fn commit(
 
 /// Stores a customer message (idempotent by `client_msg_id`) and returns it with the
 /// events that answered it. A repeated `client_msg_id` returns the original result and
-/// stores nothing.
+/// stores nothing. Card numbers and IBANs are masked before anything keeps the text, and
+/// a system notice answers such a message (P12).
 pub async fn post_customer_message(
     state: &AppState,
     conversation: &Conversation,
     text: MessageText,
     client_msg_id: ClientMsgId,
 ) -> Result<Vec<Event>, ApiError> {
-    let message = EventDraft::customer_message(state.clock.now(), text, client_msg_id.clone());
-    let append = Append::to_open(vec![message]).replies_follow_first();
+    let now = state.clock.now();
+    // P12: the raw text goes no further than this line.
+    let masked = mask_card_data(text.as_str());
+    let text = if masked.found.is_empty() {
+        text
+    } else {
+        MessageText::parse(&masked.text)?
+    };
+    let mut drafts = vec![EventDraft::customer_message(
+        now,
+        text,
+        client_msg_id.clone(),
+    )];
+    if let Some(notice) = card_data_notice(conversation.language.as_ref(), &masked.found) {
+        tracing::info!(conversation = %conversation.id, found = ?masked.found, "card data masked");
+        drafts.push(EventDraft {
+            text: Some(notice.to_owned()),
+            ..EventDraft::new(now, EventKind::Message, Author::System)
+        });
+    }
+    let append = Append::to_open(drafts).replies_follow_first();
     match commit(state, &conversation.id, append).await {
         Ok(events) => Ok(events),
         Err(StoreError::DuplicateMessage { .. }) => Ok(state
@@ -257,6 +278,23 @@ fn summary(conversation: &Conversation, words: &[String]) -> String {
 struct Notices {
     queued: &'static str,
     closed: &'static str,
+    /// P12, after masking a card number, an IBAN, or both.
+    hid_card: &'static str,
+    hid_iban: &'static str,
+    hid_card_and_iban: &'static str,
+}
+
+/// The notice telling the customer that card data was hidden, if any was found.
+fn card_data_notice(language: Option<&Language>, found: &[SensitiveKind]) -> Option<&'static str> {
+    let card = found.contains(&SensitiveKind::CardNumber);
+    let iban = found.contains(&SensitiveKind::Iban);
+    let notices = notices(language);
+    match (card, iban) {
+        (false, false) => None,
+        (true, false) => Some(notices.hid_card),
+        (false, true) => Some(notices.hid_iban),
+        (true, true) => Some(notices.hid_card_and_iban),
+    }
 }
 
 /// System notices in the conversation's language (English for others).
@@ -265,14 +303,23 @@ fn notices(language: Option<&Language>) -> Notices {
         Some("sv") => Notices {
             queued: "Du står nu i kö till en person i vårt team och behåller din plats. Du kan fortsätta skriva här under tiden.",
             closed: "Chatten är avslutad. Hur tyckte du att det gick?",
+            hid_card: "För din säkerhet har jag dolt kortnumret du skrev. Dela aldrig kortnummer, CVC-koder eller bankuppgifter i chatten; vi kommer aldrig att be om dem.",
+            hid_iban: "För din säkerhet har jag dolt bankkontonumret (IBAN) du skrev. Dela aldrig bankuppgifter, kortnummer eller CVC-koder i chatten; vi kommer aldrig att be om dem.",
+            hid_card_and_iban: "För din säkerhet har jag dolt kortnumret och bankkontonumret (IBAN) du skrev. Dela aldrig kortnummer, CVC-koder eller bankuppgifter i chatten; vi kommer aldrig att be om dem.",
         },
         Some("de") => Notices {
             queued: "Sie warten jetzt auf eine Person aus unserem Team und behalten Ihren Platz in der Warteschlange. Sie können hier inzwischen weiterschreiben.",
             closed: "Der Chat ist beendet. Wie zufrieden waren Sie?",
+            hid_card: "Zu Ihrer Sicherheit habe ich die eingegebene Kartennummer ausgeblendet. Bitte teilen Sie im Chat niemals Kartennummern, CVC-Codes oder Bankdaten; wir werden Sie nie danach fragen.",
+            hid_iban: "Zu Ihrer Sicherheit habe ich die eingegebene Kontonummer (IBAN) ausgeblendet. Bitte teilen Sie im Chat niemals Bankdaten, Kartennummern oder CVC-Codes; wir werden Sie nie danach fragen.",
+            hid_card_and_iban: "Zu Ihrer Sicherheit habe ich die eingegebene Kartennummer und Kontonummer (IBAN) ausgeblendet. Bitte teilen Sie im Chat niemals Kartennummern, CVC-Codes oder Bankdaten; wir werden Sie nie danach fragen.",
         },
         _ => Notices {
             queued: "You're now in the queue for a person from our team, and you keep your place. You can keep writing here meanwhile.",
             closed: "The chat has ended. How did we do?",
+            hid_card: "For your safety I've hidden the card number you typed. Please never share card numbers, CVC codes or bank details in chat; we will never ask for them.",
+            hid_iban: "For your safety I've hidden the bank account number (IBAN) you typed. Please never share bank details, card numbers or CVC codes in chat; we will never ask for them.",
+            hid_card_and_iban: "For your safety I've hidden the card number and bank account number (IBAN) you typed. Please never share card numbers, CVC codes or bank details in chat; we will never ask for them.",
         },
     }
 }
@@ -316,5 +363,40 @@ mod tests {
         assert!(notices(Some(&sv)).queued.starts_with("Du står"));
         let fr = Language::parse("fr").unwrap();
         assert!(notices(Some(&fr)).queued.starts_with("You're"));
+    }
+
+    #[test]
+    fn card_data_notice_names_what_was_hidden() {
+        let de = Language::parse("de").unwrap();
+        let cases = [
+            (None, vec![], None),
+            (
+                None,
+                vec![SensitiveKind::CardNumber],
+                Some("card number you typed"),
+            ),
+            (None, vec![SensitiveKind::Iban], Some("(IBAN) you typed")),
+            (
+                None,
+                vec![
+                    SensitiveKind::Iban,
+                    SensitiveKind::CardNumber,
+                    SensitiveKind::Iban,
+                ],
+                Some("card number and bank account number (IBAN)"),
+            ),
+            (
+                Some(&de),
+                vec![SensitiveKind::CardNumber],
+                Some("Kartennummer ausgeblendet"),
+            ),
+        ];
+        for (language, found, expected) in cases {
+            let notice = card_data_notice(language, &found);
+            match expected {
+                None => assert_eq!(notice, None, "{found:?}"),
+                Some(part) => assert!(notice.is_some_and(|n| n.contains(part)), "{notice:?}"),
+            }
+        }
     }
 }

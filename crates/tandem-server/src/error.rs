@@ -42,6 +42,13 @@ error_codes! {
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE),
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE),
     RateLimited = ("rate_limited", TOO_MANY_REQUESTS),
+    WrongCode = ("wrong_code", UNPROCESSABLE_ENTITY),
+    CodeExpired = ("code_expired", UNPROCESSABLE_ENTITY),
+    NoCodeRequested = ("no_code_requested", CONFLICT),
+    AlreadyVerified = ("already_verified", CONFLICT),
+    CustomerMismatch = ("customer_mismatch", CONFLICT),
+    VerificationLocked = ("verification_locked", TOO_MANY_REQUESTS),
+    MailUnavailable = ("mail_unavailable", SERVICE_UNAVAILABLE),
     NotReady = ("not_ready", SERVICE_UNAVAILABLE),
     Internal = ("internal", INTERNAL_SERVER_ERROR),
 }

@@ -8,8 +8,10 @@
 //! publish before the store committed: both go through `conversations::commit`.
 //!
 //! Layout:
-//! - [`routes`]: handlers by area (conversations, stream, ops, demo, assets).
+//! - [`routes`]: handlers by area (conversations, identity, stream, ops, demo, mailbox,
+//!   assets).
 //! - [`conversations`]: the conversation steps (open, message, handoff, close, rate).
+//! - [`identity`]: email verification steps (P1); [`mail`]: the mailers (demo, SMTP).
 //! - [`bus`]: the event bus trait and the in-process bus.
 //! - [`wire`]: JSON request and response shapes; [`openapi`] documents them.
 //! - [`error`]: the one error type and its code table.
@@ -23,6 +25,8 @@ pub mod bus;
 pub mod conversations;
 pub mod error;
 pub mod extract;
+pub mod identity;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
@@ -62,6 +66,8 @@ pub struct Settings {
     /// The HMAC secret of host-app customer tokens; `None` refuses such tokens.
     pub customer_token_secret: Option<Secret>,
     pub rate_limits: RateLimitSettings,
+    /// The mail server for verification codes; ignored in demo mode (demo mailbox).
+    pub smtp: Option<mail::SmtpSettings>,
 }
 
 /// Everything a handler can reach. Cheap to clone.
@@ -78,6 +84,8 @@ pub struct AppState {
     /// Live WebSocket streams, awaited on shutdown.
     pub streams: TaskTracker,
     pub metrics: PrometheusHandle,
+    /// Sends verification codes (P1).
+    pub mailer: Arc<dyn mail::Mailer>,
 }
 
 impl AppState {
@@ -87,6 +95,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
         settings: Settings,
     ) -> Self {
+        let mailer = mail::for_settings(&settings, &store, &clock);
         Self {
             store,
             bus,
@@ -100,13 +109,14 @@ impl AppState {
             shutdown: CancellationToken::new(),
             streams: TaskTracker::new(),
             metrics: metrics::recorder(),
+            mailer,
         }
     }
 }
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    use routes::{assets, conversations as c, demo, ops, stream};
+    use routes::{assets, conversations as c, demo, identity, mailbox, ops, stream};
 
     let cors = CorsLayer::new()
         .allow_origin(Any)
@@ -122,6 +132,14 @@ pub fn app(state: AppState) -> Router {
         .route("/conversations/{id}/handoff", post(c::request_handoff))
         .route("/conversations/{id}/close", post(c::close_conversation))
         .route("/conversations/{id}/csat", post(c::rate_conversation))
+        .route(
+            "/conversations/{id}/verification/email",
+            post(identity::request_email_code),
+        )
+        .route(
+            "/conversations/{id}/verification/code",
+            post(identity::verify_email_code),
+        )
         .layer(cors)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -140,7 +158,9 @@ pub fn app(state: AppState) -> Router {
     if state.settings.demo {
         router = router
             .route("/demo/customers", get(demo::list_customers))
-            .route("/demo/customer-token", get(demo::customer_token));
+            .route("/demo/customer-token", get(demo::customer_token))
+            .route("/demo/mailbox", get(mailbox::list_demo_mail))
+            .route("/demo/mailbox/page", get(mailbox::demo_mailbox_page));
     }
     router
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such route") })

@@ -1,5 +1,7 @@
 //! The JSON shapes of the HTTP API. Domain types are converted here, by hand, at the edge.
 
+pub mod identity;
+
 use serde::{Deserialize, Serialize};
 use tandem_domain::{Conversation, Customer, Event};
 use time::format_description::BorrowedFormatItem;

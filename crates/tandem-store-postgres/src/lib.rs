@@ -21,6 +21,9 @@ use tandem_store::{
     parse_stored, plan_append,
 };
 
+mod identity;
+mod ledger;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 macro_rules! event_columns {
@@ -31,7 +34,7 @@ macro_rules! event_columns {
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PostgresStore {
@@ -52,7 +55,7 @@ impl PostgresStore {
     }
 }
 
-fn backend(e: sqlx::Error) -> StoreError {
+pub(crate) fn backend(e: sqlx::Error) -> StoreError {
     StoreError::backend(e)
 }
 

@@ -4,7 +4,8 @@
 //! and a transaction never fails to upgrade its lock; reads use a separate pool and see
 //! the last committed state (WAL readers do not block the writer).
 //!
-//! Layout: everything is in this file; the schema is in `migrations/`.
+//! Layout: conversations in this file, [`ledger`] and `identity` (email verification)
+//! beside it; the schema in `migrations/`.
 
 #![forbid(unsafe_code)]
 
@@ -25,6 +26,9 @@ use tandem_store::{
     parse_stored, plan_append,
 };
 
+mod identity;
+mod ledger;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 macro_rules! event_columns {
@@ -35,8 +39,8 @@ macro_rules! event_columns {
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    writer: SqlitePool,
-    readers: SqlitePool,
+    pub(crate) writer: SqlitePool,
+    pub(crate) readers: SqlitePool,
 }
 
 impl SqliteStore {
@@ -88,7 +92,7 @@ impl SqliteStore {
     }
 }
 
-fn backend(e: sqlx::Error) -> StoreError {
+pub(crate) fn backend(e: sqlx::Error) -> StoreError {
     StoreError::backend(e)
 }
 

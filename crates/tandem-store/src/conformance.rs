@@ -21,19 +21,27 @@ use crate::{Append, Store, StoreError};
 #[macro_export]
 macro_rules! conformance_tests {
     ($make:expr) => {
-        $crate::conformance_tests!(@each $make;
+        $crate::conformance_tests!(@each $make; conformance;
             customers_round_trip, conversation_round_trip, seqs_are_gapless_from_one,
             events_after_pages, duplicate_client_msg_id_is_refused_and_stores_nothing,
             client_msg_ids_are_per_author, state_rules_are_checked_atomically,
             one_rating_per_conversation, concurrent_appends_never_gap_or_repeat,
             unknown_conversation_is_reported, event_fields_round_trip);
+        $crate::conformance_tests!(@each $make; conformance_identity;
+            customer_by_email_ignores_case, challenges_replace_and_round_trip,
+            right_code_verifies_once_and_links_the_customer, wrong_tries_lock_the_key_in_every_conversation,
+            concurrent_wrong_tries_never_exceed_the_limit, unknown_email_challenge_never_verifies,
+            mark_verified_refuses_another_customer, outbound_mail_is_newest_first_by_recipient);
+        $crate::conformance_tests!(@each $make; conformance_ledger;
+            merchants_and_orders_round_trip, ledger_writes_are_idempotent_and_versioned,
+            proposals_move_between_states_once, audit_is_append_only_and_filtered);
     };
-    (@each $make:expr; $($name:ident),+) => {
+    (@each $make:expr; $module:ident; $($name:ident),+) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
                 let store = $make.await;
-                $crate::conformance::$name(store).await;
+                $crate::$module::$name(store).await;
             }
         )+
     };

@@ -8,12 +8,25 @@
 //!
 //! Layout:
 //! - [`Store`], [`Append`] and [`StoreError`]: the interface.
+//! - [`ledger`]: the built-in ledger's storage, proposals and audit ([`LedgerStore`]).
 //! - [`conformance`]: the shared test suite (feature `conformance`).
+//! - [`identity`]: [`IdentityStore`], the storage of email verification (P1), a supertrait
+//!   of [`Store`].
 
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod ledger;
+
+pub use ledger::LedgerStore;
+#[cfg(feature = "conformance")]
+pub mod conformance_identity;
+#[cfg(feature = "conformance")]
+pub mod conformance_ledger;
+pub mod identity;
+
+pub use identity::IdentityStore;
 
 use async_trait::async_trait;
 use tandem_domain::{
@@ -37,6 +50,9 @@ pub enum StoreError {
     /// The conversation has been rated already.
     #[error("this conversation has been rated already")]
     AlreadyRated,
+    /// The order changed since it was read; re-read and decide again.
+    #[error("order {0} changed meanwhile")]
+    StaleOrder(String),
     /// A stored value no longer parses; the data was changed outside tandem.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
@@ -93,7 +109,7 @@ impl Append {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: LedgerStore + IdentityStore + Send + Sync + 'static {
     /// Checks the backend answers (for `/readyz`).
     async fn ping(&self) -> Result<()>;
 

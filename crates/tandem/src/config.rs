@@ -2,11 +2,13 @@
 //! environment variables (`TANDEM_SERVER__ADDR=0.0.0.0:8080`: sections and keys joined by
 //! a double underscore), then command-line flags. Validated at start-up.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
+use tandem_server::mail::{SmtpSettings, SmtpTls};
 use tandem_server::rate_limit::RateLimitSettings;
 use tandem_server::tokens::Secret;
 
@@ -17,6 +19,8 @@ pub struct Config {
     pub store: StoreConfig,
     pub auth: AuthConfig,
     pub rate_limits: RateLimitConfig,
+    pub smtp: SmtpConfig,
+    pub ledger: LedgerConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,6 +58,79 @@ pub struct RateLimitConfig {
     pub ip_burst: u32,
     pub conversation_per_minute: u32,
     pub conversation_burst: u32,
+}
+
+/// The mail server that sends verification codes (P1). `tandem demo` ignores it and
+/// keeps codes in its demo mailbox.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    /// Empty: no mail server, and email verification answers 503 `mail_unavailable`.
+    pub host: String,
+    pub port: u16,
+    /// Empty: no authentication.
+    pub username: String,
+    pub password: Secret,
+    /// The sender, e.g. "Acme Pay <support@acme.example>".
+    pub from: String,
+    /// `starttls` (required STARTTLS, usually port 587), `tls` (port 465) or `none`
+    /// (unencrypted: a relay on the same host only).
+    pub tls: SmtpTls,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 587,
+            username: String::new(),
+            password: Secret::default(),
+            from: String::new(),
+            tls: SmtpTls::Starttls,
+        }
+    }
+}
+
+/// Where account data (orders, installments) lives: the built-in ledger in the store, or
+/// the company's own backend over the ledger contract (docs/ledger-contract.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LedgerConfig {
+    /// `builtin` (in the store) or `http` (the company's backend).
+    pub backend: LedgerBackend,
+    /// For `http`: the contract's base URL, e.g. "https://ledger.acme.example/tandem".
+    pub base_url: String,
+    /// Per request, connecting included.
+    pub timeout_ms: u64,
+    /// Extra attempts of a read after a network error, timeout, 429 or 5xx. Writes are
+    /// never retried automatically.
+    pub read_retries: u32,
+    /// Sent as `Authorization: Bearer <token>`; empty: no header.
+    pub token: Secret,
+    /// Path overrides by route: customer_orders, order, merchant, extend_due_date,
+    /// report_return, open_dispute, send_payment_link, request_account_deletion.
+    pub paths: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LedgerBackend {
+    #[default]
+    Builtin,
+    Http,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> Self {
+        Self {
+            backend: LedgerBackend::Builtin,
+            base_url: String::new(),
+            timeout_ms: tandem_tools::HttpBackendConfig::DEFAULT_TIMEOUT.as_millis() as u64,
+            read_retries: tandem_tools::HttpBackendConfig::DEFAULT_READ_RETRIES,
+            token: Secret::default(),
+            paths: BTreeMap::new(),
+        }
+    }
 }
 
 impl Default for ServerConfig {
@@ -140,6 +217,12 @@ impl Config {
         {
             bail!("rate_limits values must be at least 1");
         }
+        if let Some(smtp) = self.smtp_settings() {
+            tandem_server::mail::SmtpMailer::new(&smtp).context("invalid [smtp] settings")?;
+        }
+        if let Some(http) = self.http_ledger().context("invalid [ledger] settings")? {
+            tandem_tools::HttpBackend::new(http).context("invalid [ledger] settings")?;
+        }
         Ok(())
     }
 
@@ -151,6 +234,41 @@ impl Config {
             conversation_per_minute: r.conversation_per_minute,
             conversation_burst: r.conversation_burst,
         }
+    }
+
+    /// The SMTP settings, when `smtp.host` is set.
+    pub fn smtp_settings(&self) -> Option<SmtpSettings> {
+        let s = &self.smtp;
+        (!s.host.trim().is_empty()).then(|| SmtpSettings {
+            host: s.host.trim().to_owned(),
+            port: s.port,
+            username: s.username.clone(),
+            password: s.password.clone(),
+            from: s.from.clone(),
+            tls: s.tls,
+        })
+    }
+
+    /// The HTTP backend's settings when `ledger.backend = "http"`.
+    pub fn http_ledger(&self) -> anyhow::Result<Option<tandem_tools::HttpBackendConfig>> {
+        let l = &self.ledger;
+        if l.backend == LedgerBackend::Builtin {
+            return Ok(None);
+        }
+        if l.base_url.trim().is_empty() {
+            bail!("ledger.backend = \"http\" needs ledger.base_url");
+        }
+        if l.timeout_ms == 0 {
+            bail!("ledger.timeout_ms must be at least 1");
+        }
+        let mut http = tandem_tools::HttpBackendConfig::new(l.base_url.trim());
+        http.timeout = std::time::Duration::from_millis(l.timeout_ms);
+        http.read_retries = l.read_retries;
+        http.token = (!l.token.is_empty()).then(|| tandem_tools::BearerToken::new(l.token.expose()));
+        for (name, path) in &l.paths {
+            http.paths.set(name, path)?;
+        }
+        Ok(Some(http))
     }
 
     pub fn default_toml() -> String {
@@ -237,9 +355,52 @@ mod tests {
     }
 
     #[test]
+    fn smtp_is_optional_and_checked_at_start_up() {
+        assert_eq!(Config::default().smtp_settings(), None);
+        let config = Config::load_from(
+            None,
+            env(&[
+                ("TANDEM_SMTP__HOST", "smtp.example.com"),
+                ("TANDEM_SMTP__PORT", "465"),
+                ("TANDEM_SMTP__TLS", "tls"),
+                ("TANDEM_SMTP__FROM", "Acme Pay <support@acme.example>"),
+                ("TANDEM_SMTP__PASSWORD", "smtp-password-value"),
+            ]),
+        )
+        .unwrap();
+        let smtp = config.smtp_settings().unwrap();
+        assert_eq!((smtp.port, smtp.tls), (465, SmtpTls::Tls));
+        assert!(!format!("{config:?}").contains("smtp-password-value"));
+        let err = format!(
+            "{:#}",
+            Config::load_from(None, env(&[("TANDEM_SMTP__HOST", "smtp.example.com")])).unwrap_err()
+        );
+        assert!(err.contains("smtp.from"), "{err}");
+    }
+
+    #[test]
+    fn an_http_ledger_needs_a_base_url_and_known_paths() {
+        let ledger = |vars: &[(&str, &str)]| {
+            let mut all = vec![("TANDEM_LEDGER__BACKEND", "http")];
+            all.extend_from_slice(vars);
+            Config::load_from(None, env(&all)).map_err(|e| format!("{e:#}"))
+        };
+        assert!(ledger(&[]).unwrap_err().contains("base_url"));
+        assert!(ledger(&[("TANDEM_LEDGER__BASE_URL", "ledger.local")]).unwrap_err().contains("base_url"));
+        let err = ledger(&[("TANDEM_LEDGER__BASE_URL", "https://l.example"), ("TANDEM_LEDGER__PATHS__REFUND", "/r")]).unwrap_err();
+        assert!(err.contains("refund"), "{err}");
+        let config = ledger(&[("TANDEM_LEDGER__BASE_URL", "https://l.example"), ("TANDEM_LEDGER__PATHS__ORDER", "/v2/orders/{order}"), ("TANDEM_LEDGER__TIMEOUT_MS", "1500")]).unwrap();
+        let http = config.http_ledger().unwrap().unwrap();
+        assert_eq!((http.base_url.as_str(), http.timeout.as_millis(), http.paths.get("order")), ("https://l.example", 1500, "/v2/orders/{order}"));
+        assert!(Config::default().http_ledger().unwrap().is_none(), "the built-in ledger is the default");
+    }
+
+    #[test]
     fn secrets_stay_out_of_debug_output() {
         let mut config = Config::default();
         config.auth.customer_token_secret = Secret::new("very-secret-value");
+        config.ledger.token = Secret::new("ledger-secret-value");
         assert!(!format!("{config:?}").contains("very-secret-value"));
+        assert!(!format!("{config:?}").contains("ledger-secret-value"));
     }
 }

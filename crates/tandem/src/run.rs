@@ -22,7 +22,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-fn init_logging(json: bool) {
+pub(crate) fn init_logging(json: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
@@ -33,13 +33,13 @@ fn init_logging(json: bool) {
 }
 
 /// The store the configuration names, with a closer for shutdown.
-enum OpenStore {
+pub(crate) enum OpenStore {
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
 
 impl OpenStore {
-    async fn open(config: &Config) -> anyhow::Result<Self> {
+    pub(crate) async fn open(config: &Config) -> anyhow::Result<Self> {
         match &config.store.database_url {
             Some(url) if is_postgres(url) => {
                 let store = PostgresStore::connect(url, config.store.postgres_max_connections)
@@ -69,14 +69,14 @@ impl OpenStore {
         }
     }
 
-    fn shared(&self) -> Arc<dyn Store> {
+    pub(crate) fn shared(&self) -> Arc<dyn Store> {
         match self {
             Self::Sqlite(s) => Arc::new(s.clone()),
             Self::Postgres(s) => Arc::new(s.clone()),
         }
     }
 
-    async fn close(&self) {
+    pub(crate) async fn close(&self) {
         match self {
             Self::Sqlite(s) => s.close().await,
             Self::Postgres(s) => s.close().await,
@@ -84,7 +84,7 @@ impl OpenStore {
     }
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -109,12 +109,9 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
     let store = OpenStore::open(&config).await?;
     let shared = store.shared();
     if seed_demo {
-        for customer in tandem_domain::demo::personas() {
-            shared
-                .upsert_customer(&customer)
-                .await
-                .context("seeding demo customers")?;
-        }
+        seed_demo_world(shared.as_ref())
+            .await
+            .context("seeding the demo world")?;
     }
     let listener = TcpListener::bind(config.server.addr)
         .await
@@ -129,6 +126,7 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
     if seed_demo {
         println!("tandem demo is running:");
         println!("  demo page (widget):  http://{addr}/");
+        println!("  demo mailbox:        http://{addr}/demo/mailbox/page");
         println!("  API description:     http://{addr}/api/openapi.json");
         println!("  health / metrics:    http://{addr}/healthz  http://{addr}/metrics");
         println!("Press Ctrl-C to stop.");
@@ -137,6 +135,26 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
     tandem_server::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Seeds the Acme Pay demo world dated from today's wall clock (start-up, not a rule).
+/// Customers and merchants are re-written on every start; an order that exists already
+/// is kept, so what was done in the demo survives a restart on the same data dir.
+pub(crate) async fn seed_demo_world(store: &dyn Store) -> tandem_store::Result<()> {
+    let today = tandem_domain::ledger::today(tandem_domain::Clock::now(&SystemClock));
+    let world = tandem_domain::demo_ledger::demo_world(today);
+    for customer in &world.customers {
+        store.upsert_customer(customer).await?;
+    }
+    for merchant in &world.merchants {
+        store.upsert_merchant(merchant).await?;
+    }
+    for order in &world.orders {
+        if store.order(&order.id).await?.is_none() {
+            store.put_order(order).await?;
+        }
+    }
     Ok(())
 }
 
@@ -155,6 +173,7 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
         demo: true,
         customer_token_secret: Some(Secret::random()),
         rate_limits: config.rate_limit_settings(),
+        smtp: None,
     };
     run(config, settings, true).await
 }
@@ -171,6 +190,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         demo: false,
         customer_token_secret: (!secret.is_empty()).then(|| secret.clone()),
         rate_limits: config.rate_limit_settings(),
+        smtp: config.smtp_settings(),
     };
+    if settings.smtp.is_none() {
+        tracing::warn!(
+            "smtp.host is not set: email verification codes cannot be sent (requests answer 503 mail_unavailable)"
+        );
+    }
     run(config, settings, false).await
 }

@@ -81,6 +81,10 @@ pub enum RefusalReason {
     NothingToPay,
     OutstandingBalance { amount: Money },
     FeeWaiverNeedsPerson,
+    /// P5: no valid yes to this exact proposal in this conversation.
+    NotConfirmed,
+    /// P5: the order changed since the proposal; it has to be proposed again.
+    ChangedMeanwhile,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,5 +4,7 @@
 pub mod assets;
 pub mod conversations;
 pub mod demo;
+pub mod identity;
+pub mod mailbox;
 pub mod ops;
 pub mod stream;

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub sqlite: SqliteStore,
+    /// The SQLite file behind `sqlite` (WAL mode: see also `<db_path>-wal`).
+    pub db_path: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: TempDir,
@@ -62,6 +64,7 @@ pub fn default_settings() -> Settings {
             conversation_per_minute: 100_000,
             conversation_burst: 10_000,
         },
+        smtp: None,
     }
 }
 
@@ -83,11 +86,16 @@ pub async fn spawn_demo_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    spawn_app_with_clock(settings, Arc::new(SystemClock)).await
+}
+
+/// The app on an injected clock, e.g. a `FixedClock` the test moves forward.
+pub async fn spawn_app_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> TestApp {
     let dir = TempDir(std::env::temp_dir().join(format!("tandem-api-{}", uuid::Uuid::new_v4())));
     std::fs::create_dir_all(&dir.0).unwrap();
-    let sqlite = SqliteStore::open(&dir.0.join("tandem.db")).await.unwrap();
+    let db_path = dir.0.join("tandem.db");
+    let sqlite = SqliteStore::open(&db_path).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(sqlite.clone());
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = AppState::new(store, Arc::new(LocalBus::new()), clock, settings);
     let listener = bind_loopback().await;
     let port = listener.local_addr().unwrap().port();
@@ -101,6 +109,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         client: reqwest::Client::new(),
         state,
         sqlite,
+        db_path,
         stop: Some(stop),
         server: Some(server),
         _dir: dir,

@@ -1,8 +1,10 @@
 //! HTTP, WebSocket and browser tests of the real server on a loopback port.
 
 mod browser;
+mod card;
 mod conversations;
 mod helpers;
+mod identity;
 mod limits;
 mod ops;
 mod stream;

@@ -1,0 +1,280 @@
+//! The built-in ledger on SQLite.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use tandem_domain::ledger::{Merchant, MerchantId, Order, OrderId};
+use tandem_domain::{ConversationId, CustomerId};
+use tandem_store::ledger::{
+    AuditRecord, LedgerStore, LedgerWrite, Proposal, ProposalState, VersionedOrder, WriteOutcome,
+    format_date, order_from_json, order_to_json,
+};
+use tandem_store::{Result, StoreError, from_millis, parse_stored, to_millis};
+
+use crate::{SqliteStore, backend};
+
+fn json(raw: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn versioned(row: &SqliteRow) -> Result<VersionedOrder> {
+    let doc: String = row.try_get("doc").map_err(backend)?;
+    Ok(VersionedOrder { order: order_from_json(&doc)?, version: row.try_get("version").map_err(backend)? })
+}
+
+fn merchant_row(row: &SqliteRow) -> Result<Merchant> {
+    let id: String = row.try_get("id").map_err(backend)?;
+    let days: i64 = row.try_get("return_window_days").map_err(backend)?;
+    Ok(Merchant {
+        id: parse_stored(&id, MerchantId::parse)?,
+        name: row.try_get("name").map_err(backend)?,
+        support_email: row.try_get("support_email").map_err(backend)?,
+        return_window_days: u16::try_from(days).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+fn proposal_row(row: &SqliteRow) -> Result<Proposal> {
+    let get = |c: &str| row.try_get::<String, _>(c).map_err(backend);
+    let order: Option<String> = row.try_get("order_id").map_err(backend)?;
+    Ok(Proposal {
+        id: get("id")?,
+        conversation: parse_stored(&get("conversation_id")?, ConversationId::parse)?,
+        customer: parse_stored(&get("customer_id")?, CustomerId::parse)?,
+        actor: get("actor")?,
+        tool: get("tool")?,
+        args: json(&get("args")?)?,
+        words: get("words")?,
+        order: order.as_deref().map(|o| parse_stored(o, OrderId::parse)).transpose()?,
+        order_version: row.try_get("order_version").map_err(backend)?,
+        created_at: from_millis(row.try_get("created_at").map_err(backend)?)?,
+        state: ProposalState::parse(&get("state")?)?,
+    })
+}
+
+fn audit_row(row: &SqliteRow) -> Result<AuditRecord> {
+    let opt = |c: &str| row.try_get::<Option<String>, _>(c).map_err(backend);
+    let seq = |c: &str| row.try_get::<Option<i64>, _>(c).map_err(backend).map(|v| v.map(|s| s as u64));
+    Ok(AuditRecord {
+        at: from_millis(row.try_get("at").map_err(backend)?)?,
+        actor_kind: row.try_get("actor_kind").map_err(backend)?,
+        actor_id: opt("actor_id")?,
+        customer: opt("customer_id")?.as_deref().map(|c| parse_stored(c, CustomerId::parse)).transpose()?,
+        conversation: opt("conversation_id")?.as_deref().map(|c| parse_stored(c, ConversationId::parse)).transpose()?,
+        event_seq: seq("event_seq")?,
+        tool: row.try_get("tool").map_err(backend)?,
+        args: json(&row.try_get::<String, _>("args").map_err(backend)?)?,
+        outcome: row.try_get("outcome").map_err(backend)?,
+        rule: opt("rule")?,
+        proposal: opt("proposal_id")?,
+        confirmation_seq: seq("confirmation_seq")?,
+        result: json(&row.try_get::<String, _>("result").map_err(backend)?)?,
+    })
+}
+
+#[async_trait]
+impl LedgerStore for SqliteStore {
+    async fn upsert_merchant(&self, m: &Merchant) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO merchants (id, name, support_email, return_window_days) VALUES (?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, support_email = excluded.support_email,
+               return_window_days = excluded.return_window_days",
+        )
+        .bind(m.id.as_str())
+        .bind(&m.name)
+        .bind(&m.support_email)
+        .bind(i64::from(m.return_window_days))
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn merchant(&self, id: &MerchantId) -> Result<Option<Merchant>> {
+        let rows = sqlx::query("SELECT id, name, support_email, return_window_days FROM merchants WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_all(&self.readers)
+            .await
+            .map_err(backend)?;
+        rows.first().map(merchant_row).transpose()
+    }
+
+    async fn put_order(&self, order: &Order) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO orders (id, customer_id, merchant_id, status, created_at, version, doc) VALUES (?, ?, ?, ?, ?, 1, ?)
+             ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, merchant_id = excluded.merchant_id,
+               status = excluded.status, created_at = excluded.created_at, version = orders.version + 1, doc = excluded.doc",
+        )
+        .bind(order.id.as_str())
+        .bind(order.customer.as_str())
+        .bind(order.merchant.as_str())
+        .bind(order.status.as_str())
+        .bind(format_date(order.created_at))
+        .bind(order_to_json(order))
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn order(&self, id: &OrderId) -> Result<Option<VersionedOrder>> {
+        let rows = sqlx::query("SELECT version, doc FROM orders WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_all(&self.readers)
+            .await
+            .map_err(backend)?;
+        rows.first().map(versioned).transpose()
+    }
+
+    async fn orders_of(&self, customer: &CustomerId) -> Result<Vec<VersionedOrder>> {
+        let rows = sqlx::query("SELECT version, doc FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC")
+            .bind(customer.as_str())
+            .fetch_all(&self.readers)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(versioned).collect()
+    }
+
+    async fn all_orders(&self) -> Result<Vec<Order>> {
+        let rows = sqlx::query("SELECT version, doc FROM orders ORDER BY id")
+            .fetch_all(&self.readers)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(|r| versioned(r).map(|v| v.order)).collect()
+    }
+
+    async fn commit_write(&self, write: &LedgerWrite) -> Result<WriteOutcome> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let earlier = sqlx::query("SELECT result FROM ledger_writes WHERE key = ?")
+            .bind(&write.key)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if let Some(row) = earlier.first() {
+            return Ok(WriteOutcome::Replayed(json(&row.try_get::<String, _>("result").map_err(backend)?)?));
+        }
+        if let Some((order, expected)) = &write.order {
+            let updated = sqlx::query("UPDATE orders SET status = ?, version = version + 1, doc = ? WHERE id = ? AND version = ?")
+                .bind(order.status.as_str())
+                .bind(order_to_json(order))
+                .bind(order.id.as_str())
+                .bind(expected)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            if updated.rows_affected() != 1 {
+                return Err(StoreError::StaleOrder(order.id.to_string()));
+            }
+        }
+        sqlx::query("INSERT INTO ledger_writes (key, kind, customer_id, order_id, result, at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(&write.key)
+            .bind(&write.kind)
+            .bind(write.customer.as_str())
+            .bind(write.order.as_ref().map(|(o, _)| o.id.as_str().to_owned()))
+            .bind(write.result.to_string())
+            .bind(to_millis(write.at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(WriteOutcome::Committed(write.result.clone()))
+    }
+
+    async fn writes_of(&self, customer: &CustomerId) -> Result<Vec<(String, serde_json::Value)>> {
+        let rows = sqlx::query("SELECT kind, result FROM ledger_writes WHERE customer_id = ? ORDER BY id")
+            .bind(customer.as_str())
+            .fetch_all(&self.readers)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("kind").map_err(backend)?, json(&r.try_get::<String, _>("result").map_err(backend)?)?)))
+            .collect()
+    }
+
+    async fn write_result(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        let rows = sqlx::query("SELECT result FROM ledger_writes WHERE key = ?").bind(key).fetch_all(&self.readers).await.map_err(backend)?;
+        rows.first().map(|r| json(&r.try_get::<String, _>("result").map_err(backend)?)).transpose()
+    }
+
+    async fn put_proposal(&self, p: &Proposal) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO proposals (id, conversation_id, customer_id, actor, tool, args, words, order_id, order_version, created_at, state)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&p.id)
+        .bind(p.conversation.as_str())
+        .bind(p.customer.as_str())
+        .bind(&p.actor)
+        .bind(&p.tool)
+        .bind(p.args.to_string())
+        .bind(&p.words)
+        .bind(p.order.as_ref().map(|o| o.as_str().to_owned()))
+        .bind(p.order_version)
+        .bind(to_millis(p.created_at))
+        .bind(p.state.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn proposal(&self, id: &str) -> Result<Option<Proposal>> {
+        let rows = sqlx::query("SELECT * FROM proposals WHERE id = ?").bind(id).fetch_all(&self.readers).await.map_err(backend)?;
+        rows.first().map(proposal_row).transpose()
+    }
+
+    async fn set_proposal_state(&self, id: &str, from: ProposalState, to: ProposalState) -> Result<bool> {
+        let done = sqlx::query("UPDATE proposals SET state = ? WHERE id = ? AND state = ?")
+            .bind(to.as_str())
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn supersede_proposals(&self, conversation: &ConversationId) -> Result<()> {
+        sqlx::query("UPDATE proposals SET state = 'superseded' WHERE conversation_id = ? AND state = 'pending'")
+            .bind(conversation.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, r: &AuditRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_kind, actor_id, customer_id, conversation_id, event_seq, tool, args, outcome, rule, proposal_id, confirmation_seq, result)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(to_millis(r.at))
+        .bind(&r.actor_kind)
+        .bind(&r.actor_id)
+        .bind(r.customer.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(r.conversation.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(r.event_seq.map(|s| s as i64))
+        .bind(&r.tool)
+        .bind(r.args.to_string())
+        .bind(&r.outcome)
+        .bind(&r.rule)
+        .bind(&r.proposal)
+        .bind(r.confirmation_seq.map(|s| s as i64))
+        .bind(r.result.to_string())
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn audit(&self, conversation: Option<&ConversationId>, limit: u32) -> Result<Vec<AuditRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log WHERE (?1 IS NULL OR conversation_id = ?1) ORDER BY id LIMIT ?2",
+        )
+        .bind(conversation.map(|c| c.as_str().to_owned()))
+        .bind(i64::from(limit.min(tandem_store::MAX_PAGE)))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(audit_row).collect()
+    }
+}

@@ -1,0 +1,159 @@
+//! What a caller asks of the tools and what it gets back.
+
+use tandem_domain::ledger::rules::{DisputeClaim, Refusal, RefundReport};
+use tandem_domain::ledger::{Merchant, Order};
+
+/// The tools of DOMAIN.md (handoff is the conversation's, not the ledger's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tool {
+    LookupOrders,
+    GetOrder,
+    RefundStatus,
+    ExtendDueDate,
+    ReportReturn,
+    OpenDispute,
+    SendPaymentLink,
+    RequestAccountDeletion,
+}
+
+impl Tool {
+    pub const ALL: &'static [Tool] = &[
+        Tool::LookupOrders, Tool::GetOrder, Tool::RefundStatus, Tool::ExtendDueDate,
+        Tool::ReportReturn, Tool::OpenDispute, Tool::SendPaymentLink, Tool::RequestAccountDeletion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tool::LookupOrders => "lookup_orders",
+            Tool::GetOrder => "get_order",
+            Tool::RefundStatus => "refund_status",
+            Tool::ExtendDueDate => "extend_due_date",
+            Tool::ReportReturn => "report_return",
+            Tool::OpenDispute => "open_dispute",
+            Tool::SendPaymentLink => "send_payment_link",
+            Tool::RequestAccountDeletion => "request_account_deletion",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Tool> {
+        Tool::ALL.iter().copied().find(|t| t.as_str() == raw)
+    }
+
+    /// Writes change state and need the customer's confirmation (P5); reads do not.
+    pub fn is_write(self) -> bool {
+        !matches!(self, Tool::LookupOrders | Tool::GetOrder | Tool::RefundStatus)
+    }
+}
+
+/// A tool call. `order` is what the customer gave: an order id, a merchant name or an
+/// item ("my Zalando order"), resolved against the customer's own orders only (P2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolRequest {
+    LookupOrders,
+    GetOrder { order: String },
+    RefundStatus { order: String },
+    ExtendDueDate { order: String },
+    ReportReturn { order: String },
+    OpenDispute { order: String, claim: DisputeClaim },
+    SendPaymentLink { order: String, installment: Option<u32> },
+    RequestAccountDeletion,
+}
+
+impl ToolRequest {
+    pub fn tool(&self) -> Tool {
+        match self {
+            Self::LookupOrders => Tool::LookupOrders,
+            Self::GetOrder { .. } => Tool::GetOrder,
+            Self::RefundStatus { .. } => Tool::RefundStatus,
+            Self::ExtendDueDate { .. } => Tool::ExtendDueDate,
+            Self::ReportReturn { .. } => Tool::ReportReturn,
+            Self::OpenDispute { .. } => Tool::OpenDispute,
+            Self::SendPaymentLink { .. } => Tool::SendPaymentLink,
+            Self::RequestAccountDeletion => Tool::RequestAccountDeletion,
+        }
+    }
+
+    pub fn order_ref(&self) -> Option<&str> {
+        match self {
+            Self::GetOrder { order }
+            | Self::RefundStatus { order }
+            | Self::ExtendDueDate { order }
+            | Self::ReportReturn { order }
+            | Self::OpenDispute { order, .. }
+            | Self::SendPaymentLink { order, .. } => Some(order),
+            Self::LookupOrders | Self::RequestAccountDeletion => None,
+        }
+    }
+
+    /// The arguments as recorded in audit and proposals.
+    pub fn args(&self) -> serde_json::Value {
+        let mut args = serde_json::Map::new();
+        if let Some(order) = self.order_ref() {
+            args.insert("order".into(), order.into());
+        }
+        match self {
+            Self::OpenDispute { claim, .. } => {
+                args.insert("reason".into(), claim.reason.as_str().into());
+                args.insert("merchant_contacted".into(), claim.merchant_contacted.into());
+                if let Some(d) = &claim.details {
+                    args.insert("details".into(), d.clone().into());
+                }
+            }
+            Self::SendPaymentLink { installment: Some(i), .. } => {
+                args.insert("installment".into(), (*i).into());
+            }
+            _ => {}
+        }
+        serde_json::Value::Object(args)
+    }
+}
+
+/// An order with its merchant, as tools return it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderView {
+    pub order: Order,
+    pub merchant: Merchant,
+}
+
+/// A write waiting for the customer's yes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposed {
+    pub proposal: String,
+    pub tool: Tool,
+    pub order: Option<OrderView>,
+    /// Exactly what will happen, in the customer's language; show it and ask.
+    pub words: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToolOutcome {
+    Orders(Vec<OrderView>),
+    Order(OrderView),
+    Refunds { order: OrderView, report: RefundReport },
+    Proposed(Proposed),
+    /// Several of the customer's orders match; ask which one.
+    Choose(Vec<OrderView>),
+    Refused { refusal: Refusal, words: String },
+}
+
+impl ToolOutcome {
+    pub fn ok(&self) -> bool {
+        !matches!(self, ToolOutcome::Refused { .. })
+    }
+}
+
+/// The customer's yes to a proposal, as the conversation recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub proposal: String,
+    /// The seq of the event that showed the proposal's words.
+    pub shown_seq: u64,
+    /// The seq of the customer's yes; must come after `shown_seq`.
+    pub yes_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Executed {
+    Done { tool: Tool, order: Option<OrderView>, result: serde_json::Value, words: String },
+    Refused { refusal: Refusal, words: String },
+}
