@@ -186,8 +186,9 @@ pub async fn rate(
     score: CsatScore,
     comment: Option<String>,
 ) -> Result<Vec<Event>, ApiError> {
+    // P12 applies to every text a customer types, comments included.
     let comment = comment
-        .map(|c| c.trim().to_owned())
+        .map(|c| tandem_domain::card::mask_card_data(c.trim()).text)
         .filter(|c| !c.is_empty());
     if let Some(c) = &comment
         && c.chars().count() > MAX_CSAT_COMMENT

@@ -68,6 +68,9 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     /// The mail server for verification codes; ignored in demo mode (demo mailbox).
     pub smtp: Option<mail::SmtpSettings>,
+    /// Bearer token of supervisor endpoints (the audit trail) until supervisor accounts
+    /// exist; `None` closes them.
+    pub supervisor_token: Option<Secret>,
 }
 
 /// Everything a handler can reach. Cheap to clone.
@@ -124,6 +127,7 @@ pub fn app(state: AppState) -> Router {
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([HeaderName::from_static("retry-after")]);
     let api = Router::new()
+        .route("/audit", get(routes::audit::list_audit))
         .route("/conversations", post(c::create_conversation))
         .route("/conversations/{id}", get(c::get_conversation))
         .route("/conversations/{id}/messages", post(c::post_message))

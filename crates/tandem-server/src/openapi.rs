@@ -10,6 +10,7 @@ use crate::wire;
 #[openapi(
     info(title = "tandem", description = "AI-first customer service with a human always one message away."),
     paths(
+        routes::audit::list_audit,
         routes::conversations::create_conversation,
         routes::conversations::get_conversation,
         routes::conversations::post_message,
@@ -44,6 +45,17 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The token returned when the conversation was opened."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "supervisor_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator-configured supervisor token (auth.supervisor_token).",
+                    ))
                     .build(),
             ),
         );

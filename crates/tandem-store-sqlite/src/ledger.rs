@@ -19,7 +19,10 @@ fn json(raw: &str) -> Result<serde_json::Value> {
 
 fn versioned(row: &SqliteRow) -> Result<VersionedOrder> {
     let doc: String = row.try_get("doc").map_err(backend)?;
-    Ok(VersionedOrder { order: order_from_json(&doc)?, version: row.try_get("version").map_err(backend)? })
+    Ok(VersionedOrder {
+        order: order_from_json(&doc)?,
+        version: row.try_get("version").map_err(backend)?,
+    })
 }
 
 fn merchant_row(row: &SqliteRow) -> Result<Merchant> {
@@ -44,7 +47,10 @@ fn proposal_row(row: &SqliteRow) -> Result<Proposal> {
         tool: get("tool")?,
         args: json(&get("args")?)?,
         words: get("words")?,
-        order: order.as_deref().map(|o| parse_stored(o, OrderId::parse)).transpose()?,
+        order: order
+            .as_deref()
+            .map(|o| parse_stored(o, OrderId::parse))
+            .transpose()?,
         order_version: row.try_get("order_version").map_err(backend)?,
         created_at: from_millis(row.try_get("created_at").map_err(backend)?)?,
         state: ProposalState::parse(&get("state")?)?,
@@ -53,13 +59,23 @@ fn proposal_row(row: &SqliteRow) -> Result<Proposal> {
 
 fn audit_row(row: &SqliteRow) -> Result<AuditRecord> {
     let opt = |c: &str| row.try_get::<Option<String>, _>(c).map_err(backend);
-    let seq = |c: &str| row.try_get::<Option<i64>, _>(c).map_err(backend).map(|v| v.map(|s| s as u64));
+    let seq = |c: &str| {
+        row.try_get::<Option<i64>, _>(c)
+            .map_err(backend)
+            .map(|v| v.map(|s| s as u64))
+    };
     Ok(AuditRecord {
         at: from_millis(row.try_get("at").map_err(backend)?)?,
         actor_kind: row.try_get("actor_kind").map_err(backend)?,
         actor_id: opt("actor_id")?,
-        customer: opt("customer_id")?.as_deref().map(|c| parse_stored(c, CustomerId::parse)).transpose()?,
-        conversation: opt("conversation_id")?.as_deref().map(|c| parse_stored(c, ConversationId::parse)).transpose()?,
+        customer: opt("customer_id")?
+            .as_deref()
+            .map(|c| parse_stored(c, CustomerId::parse))
+            .transpose()?,
+        conversation: opt("conversation_id")?
+            .as_deref()
+            .map(|c| parse_stored(c, ConversationId::parse))
+            .transpose()?,
         event_seq: seq("event_seq")?,
         tool: row.try_get("tool").map_err(backend)?,
         args: json(&row.try_get::<String, _>("args").map_err(backend)?)?,
@@ -90,11 +106,13 @@ impl LedgerStore for SqliteStore {
     }
 
     async fn merchant(&self, id: &MerchantId) -> Result<Option<Merchant>> {
-        let rows = sqlx::query("SELECT id, name, support_email, return_window_days FROM merchants WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_all(&self.readers)
-            .await
-            .map_err(backend)?;
+        let rows = sqlx::query(
+            "SELECT id, name, support_email, return_window_days FROM merchants WHERE id = ?",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.readers)
+        .await
+        .map_err(backend)?;
         rows.first().map(merchant_row).transpose()
     }
 
@@ -150,7 +168,9 @@ impl LedgerStore for SqliteStore {
             .await
             .map_err(backend)?;
         if let Some(row) = earlier.first() {
-            return Ok(WriteOutcome::Replayed(json(&row.try_get::<String, _>("result").map_err(backend)?)?));
+            return Ok(WriteOutcome::Replayed(json(
+                &row.try_get::<String, _>("result").map_err(backend)?,
+            )?));
         }
         if let Some((order, expected)) = &write.order {
             let updated = sqlx::query("UPDATE orders SET status = ?, version = version + 1, doc = ? WHERE id = ? AND version = ?")
@@ -180,19 +200,31 @@ impl LedgerStore for SqliteStore {
     }
 
     async fn writes_of(&self, customer: &CustomerId) -> Result<Vec<(String, serde_json::Value)>> {
-        let rows = sqlx::query("SELECT kind, result FROM ledger_writes WHERE customer_id = ? ORDER BY id")
-            .bind(customer.as_str())
-            .fetch_all(&self.readers)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query("SELECT kind, result FROM ledger_writes WHERE customer_id = ? ORDER BY id")
+                .bind(customer.as_str())
+                .fetch_all(&self.readers)
+                .await
+                .map_err(backend)?;
         rows.iter()
-            .map(|r| Ok((r.try_get("kind").map_err(backend)?, json(&r.try_get::<String, _>("result").map_err(backend)?)?)))
+            .map(|r| {
+                Ok((
+                    r.try_get("kind").map_err(backend)?,
+                    json(&r.try_get::<String, _>("result").map_err(backend)?)?,
+                ))
+            })
             .collect()
     }
 
     async fn write_result(&self, key: &str) -> Result<Option<serde_json::Value>> {
-        let rows = sqlx::query("SELECT result FROM ledger_writes WHERE key = ?").bind(key).fetch_all(&self.readers).await.map_err(backend)?;
-        rows.first().map(|r| json(&r.try_get::<String, _>("result").map_err(backend)?)).transpose()
+        let rows = sqlx::query("SELECT result FROM ledger_writes WHERE key = ?")
+            .bind(key)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(backend)?;
+        rows.first()
+            .map(|r| json(&r.try_get::<String, _>("result").map_err(backend)?))
+            .transpose()
     }
 
     async fn put_proposal(&self, p: &Proposal) -> Result<()> {
@@ -218,11 +250,20 @@ impl LedgerStore for SqliteStore {
     }
 
     async fn proposal(&self, id: &str) -> Result<Option<Proposal>> {
-        let rows = sqlx::query("SELECT * FROM proposals WHERE id = ?").bind(id).fetch_all(&self.readers).await.map_err(backend)?;
+        let rows = sqlx::query("SELECT * FROM proposals WHERE id = ?")
+            .bind(id)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(backend)?;
         rows.first().map(proposal_row).transpose()
     }
 
-    async fn set_proposal_state(&self, id: &str, from: ProposalState, to: ProposalState) -> Result<bool> {
+    async fn set_proposal_state(
+        &self,
+        id: &str,
+        from: ProposalState,
+        to: ProposalState,
+    ) -> Result<bool> {
         let done = sqlx::query("UPDATE proposals SET state = ? WHERE id = ? AND state = ?")
             .bind(to.as_str())
             .bind(id)
@@ -266,7 +307,11 @@ impl LedgerStore for SqliteStore {
         Ok(())
     }
 
-    async fn audit(&self, conversation: Option<&ConversationId>, limit: u32) -> Result<Vec<AuditRecord>> {
+    async fn audit(
+        &self,
+        conversation: Option<&ConversationId>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>> {
         let rows = sqlx::query(
             "SELECT * FROM audit_log WHERE (?1 IS NULL OR conversation_id = ?1) ORDER BY id LIMIT ?2",
         )

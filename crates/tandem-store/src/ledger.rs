@@ -133,13 +133,22 @@ pub trait LedgerStore: Send + Sync {
     async fn put_proposal(&self, proposal: &Proposal) -> Result<()>;
     async fn proposal(&self, id: &str) -> Result<Option<Proposal>>;
     /// Moves a proposal from `from` to `to`; false when it was not in `from`.
-    async fn set_proposal_state(&self, id: &str, from: ProposalState, to: ProposalState) -> Result<bool>;
+    async fn set_proposal_state(
+        &self,
+        id: &str,
+        from: ProposalState,
+        to: ProposalState,
+    ) -> Result<bool>;
     /// The conversation's pending proposals are superseded (a newer one replaces them).
     async fn supersede_proposals(&self, conversation: &ConversationId) -> Result<()>;
 
     async fn append_audit(&self, record: &AuditRecord) -> Result<()>;
     /// Audit records, oldest first, of one conversation or of all.
-    async fn audit(&self, conversation: Option<&ConversationId>, limit: u32) -> Result<Vec<AuditRecord>>;
+    async fn audit(
+        &self,
+        conversation: Option<&ConversationId>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -215,21 +224,53 @@ impl OrderDoc {
             currency: o.currency.code().to_owned(),
             plan: o.plan.as_str().to_owned(),
             status: o.status.as_str().to_owned(),
-            items: o.items.iter().map(|i| (i.name.clone(), i.price.minor())).collect(),
+            items: o
+                .items
+                .iter()
+                .map(|i| (i.name.clone(), i.price.minor()))
+                .collect(),
             installments: o
                 .installments
                 .iter()
-                .map(|i| InstallmentDoc { seq: i.seq, due: format_date(i.due), amount: i.amount.minor(), status: i.status.as_str().to_owned() })
+                .map(|i| InstallmentDoc {
+                    seq: i.seq,
+                    due: format_date(i.due),
+                    amount: i.amount.minor(),
+                    status: i.status.as_str().to_owned(),
+                })
                 .collect(),
             extended: o.extended,
-            returns: o.returns.iter().map(|r| (format_date(r.reported_at), format_date(r.paused_until), r.status.as_str().to_owned())).collect(),
-            refunds: o.refunds.iter().map(|r| (r.amount.minor(), format_date(r.created_at))).collect(),
+            returns: o
+                .returns
+                .iter()
+                .map(|r| {
+                    (
+                        format_date(r.reported_at),
+                        format_date(r.paused_until),
+                        r.status.as_str().to_owned(),
+                    )
+                })
+                .collect(),
+            refunds: o
+                .refunds
+                .iter()
+                .map(|r| (r.amount.minor(), format_date(r.created_at)))
+                .collect(),
             disputes: o
                 .disputes
                 .iter()
-                .map(|d| DisputeDoc { reason: d.reason.as_str().to_owned(), status: d.status.as_str().to_owned(), opened_at: format_date(d.opened_at), details: d.details.clone() })
+                .map(|d| DisputeDoc {
+                    reason: d.reason.as_str().to_owned(),
+                    status: d.status.as_str().to_owned(),
+                    opened_at: format_date(d.opened_at),
+                    details: d.details.clone(),
+                })
                 .collect(),
-            fees: o.fees.iter().map(|f| (f.kind.as_str().to_owned(), f.amount.minor(), f.waived)).collect(),
+            fees: o
+                .fees
+                .iter()
+                .map(|f| (f.kind.as_str().to_owned(), f.amount.minor(), f.waived))
+                .collect(),
         }
     }
 
@@ -245,12 +286,24 @@ impl OrderDoc {
             currency,
             plan: Plan::parse(&self.plan).map_err(corrupt)?,
             status: OrderStatus::parse(&self.status).map_err(corrupt)?,
-            items: self.items.into_iter().map(|(name, price)| Item { name, price: money(price) }).collect(),
+            items: self
+                .items
+                .into_iter()
+                .map(|(name, price)| Item {
+                    name,
+                    price: money(price),
+                })
+                .collect(),
             installments: self
                 .installments
                 .into_iter()
                 .map(|i| {
-                    Ok(Installment { seq: i.seq, due: parse_date(&i.due)?, amount: money(i.amount), status: InstallmentStatus::parse(&i.status).map_err(corrupt)? })
+                    Ok(Installment {
+                        seq: i.seq,
+                        due: parse_date(&i.due)?,
+                        amount: money(i.amount),
+                        status: InstallmentStatus::parse(&i.status).map_err(corrupt)?,
+                    })
                 })
                 .collect::<Result<_>>()?,
             extended: self.extended,
@@ -258,13 +311,22 @@ impl OrderDoc {
                 .returns
                 .into_iter()
                 .map(|(reported, until, status)| {
-                    Ok(Return { reported_at: parse_date(&reported)?, paused_until: parse_date(&until)?, status: ReturnStatus::parse(&status).map_err(corrupt)? })
+                    Ok(Return {
+                        reported_at: parse_date(&reported)?,
+                        paused_until: parse_date(&until)?,
+                        status: ReturnStatus::parse(&status).map_err(corrupt)?,
+                    })
                 })
                 .collect::<Result<_>>()?,
             refunds: self
                 .refunds
                 .into_iter()
-                .map(|(amount, at)| Ok(Refund { amount: money(amount), created_at: parse_date(&at)? }))
+                .map(|(amount, at)| {
+                    Ok(Refund {
+                        amount: money(amount),
+                        created_at: parse_date(&at)?,
+                    })
+                })
                 .collect::<Result<_>>()?,
             disputes: self
                 .disputes
@@ -281,7 +343,13 @@ impl OrderDoc {
             fees: self
                 .fees
                 .into_iter()
-                .map(|(kind, amount, waived)| Ok(Fee { kind: FeeKind::parse(&kind).map_err(corrupt)?, amount: money(amount), waived }))
+                .map(|(kind, amount, waived)| {
+                    Ok(Fee {
+                        kind: FeeKind::parse(&kind).map_err(corrupt)?,
+                        amount: money(amount),
+                        waived,
+                    })
+                })
                 .collect::<Result<_>>()?,
         })
     }
@@ -292,5 +360,7 @@ pub fn order_to_json(order: &Order) -> String {
 }
 
 pub fn order_from_json(json: &str) -> Result<Order> {
-    serde_json::from_str::<OrderDoc>(json).map_err(corrupt)?.into_order()
+    serde_json::from_str::<OrderDoc>(json)
+        .map_err(corrupt)?
+        .into_order()
 }

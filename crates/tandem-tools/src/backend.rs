@@ -39,11 +39,29 @@ impl From<StoreError> for BackendError {
 /// A state change the policy engine approved, applied by a backend exactly as approved.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LedgerOp {
-    ExtendDueDate { order: OrderId, version: i64, extension: Extension },
-    ReportReturn { order: OrderId, version: i64, report: ReturnReport },
-    OpenDispute { order: OrderId, version: i64, opening: DisputeOpening },
-    SendPaymentLink { order: OrderId, customer: CustomerId, link: PaymentLink },
-    RequestAccountDeletion { customer: CustomerId },
+    ExtendDueDate {
+        order: OrderId,
+        version: i64,
+        extension: Extension,
+    },
+    ReportReturn {
+        order: OrderId,
+        version: i64,
+        report: ReturnReport,
+    },
+    OpenDispute {
+        order: OrderId,
+        version: i64,
+        opening: DisputeOpening,
+    },
+    SendPaymentLink {
+        order: OrderId,
+        customer: CustomerId,
+        link: PaymentLink,
+    },
+    RequestAccountDeletion {
+        customer: CustomerId,
+    },
 }
 
 impl LedgerOp {
@@ -65,7 +83,12 @@ pub trait AccountBackend: Send + Sync {
     async fn order(&self, id: &OrderId) -> Result<Option<VersionedOrder>, BackendError>;
     async fn merchant(&self, id: &MerchantId) -> Result<Option<Merchant>, BackendError>;
     /// Applies `op` once per `key`: a repeated key returns the first result unchanged.
-    async fn execute(&self, op: &LedgerOp, key: &str, now: OffsetDateTime) -> Result<serde_json::Value, BackendError>;
+    async fn execute(
+        &self,
+        op: &LedgerOp,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, BackendError>;
 }
 
 /// The built-in ledger, kept in tandem's own store (SQLite or PostgreSQL).
@@ -88,7 +111,10 @@ impl BuiltinLedger {
 
 /// A payment link a customer opens to pay outside the chat (P12).
 fn payment_url(key: &str) -> String {
-    format!("https://pay.acme.example/l/{}", key.replace(|c: char| !c.is_ascii_alphanumeric(), ""))
+    format!(
+        "https://pay.acme.example/l/{}",
+        key.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    )
 }
 
 #[async_trait]
@@ -105,30 +131,51 @@ impl AccountBackend for BuiltinLedger {
         Ok(self.store.merchant(id).await?)
     }
 
-    async fn execute(&self, op: &LedgerOp, key: &str, now: OffsetDateTime) -> Result<serde_json::Value, BackendError> {
+    async fn execute(
+        &self,
+        op: &LedgerOp,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, BackendError> {
         if let Some(earlier) = self.store.write_result(key).await? {
             return Ok(earlier);
         }
         let (customer, order, result) = match op {
-            LedgerOp::ExtendDueDate { order, version, extension } => {
+            LedgerOp::ExtendDueDate {
+                order,
+                version,
+                extension,
+            } => {
                 let mut current = self.versioned(order, *version).await?.order;
                 rules::apply_extension(&mut current, extension);
                 let result = json!({"order": order.as_str(), "installment": extension.installment, "due": extension.to.to_string()});
                 (current.customer.clone(), Some((current, *version)), result)
             }
-            LedgerOp::ReportReturn { order, version, report } => {
+            LedgerOp::ReportReturn {
+                order,
+                version,
+                report,
+            } => {
                 let mut current = self.versioned(order, *version).await?.order;
                 rules::apply_return(&mut current, report);
                 let result = json!({"order": order.as_str(), "paused_until": report.paused_until.to_string(), "installments": report.installments});
                 (current.customer.clone(), Some((current, *version)), result)
             }
-            LedgerOp::OpenDispute { order, version, opening } => {
+            LedgerOp::OpenDispute {
+                order,
+                version,
+                opening,
+            } => {
                 let mut current = self.versioned(order, *version).await?.order;
                 rules::apply_dispute(&mut current, opening);
                 let result = json!({"order": order.as_str(), "reason": opening.reason.as_str(), "status": "open", "paused": opening.paused});
                 (current.customer.clone(), Some((current, *version)), result)
             }
-            LedgerOp::SendPaymentLink { order, customer, link } => {
+            LedgerOp::SendPaymentLink {
+                order,
+                customer,
+                link,
+            } => {
                 let result = json!({"order": order.as_str(), "installment": link.installment, "amount": link.amount.to_string(), "url": payment_url(key)});
                 (customer.clone(), None, result)
             }
@@ -137,7 +184,14 @@ impl AccountBackend for BuiltinLedger {
                 (customer.clone(), None, result)
             }
         };
-        let write = LedgerWrite { key: key.to_owned(), kind: op.tool().to_owned(), customer, order, result, at: now };
+        let write = LedgerWrite {
+            key: key.to_owned(),
+            kind: op.tool().to_owned(),
+            customer,
+            order,
+            result,
+            at: now,
+        };
         match self.store.commit_write(&write).await? {
             WriteOutcome::Committed(result) | WriteOutcome::Replayed(result) => Ok(result),
         }

@@ -8,8 +8,13 @@
 //!
 //! Every answer is checked before the engine sees it: an order must be the one asked
 //! for, and a customer's order list must hold only that customer's orders (P2).
+//!
+//! Layout:
+//! - this file: the backend.
+//! - `config`: its settings.
 
-use std::collections::BTreeMap;
+mod config;
+
 use std::fmt;
 use std::time::Duration;
 
@@ -21,139 +26,13 @@ use tandem_domain::ledger::{Merchant, MerchantId, OrderId};
 use tandem_store::ledger::VersionedOrder;
 use time::OffsetDateTime;
 
+pub use config::{BearerToken, ContractPaths, HttpBackendConfig, HttpConfigError};
+
 use crate::contract::{self, ErrorBody, MerchantWire, OrderWire, OrdersBody, ResultBody};
 use crate::{AccountBackend, BackendError, LedgerOp};
 
 /// The header that makes a write safe to repeat.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
-
-/// A bearer token for the company's backend. Never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct BearerToken(String);
-
-impl BearerToken {
-    pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for BearerToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BearerToken(***)")
-    }
-}
-
-/// Where each call goes, relative to the base URL. `{customer}`, `{order}` and
-/// `{merchant}` are replaced by the (percent-encoded) id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContractPaths {
-    routes: BTreeMap<&'static str, String>,
-}
-
-/// Route names with their default paths and the placeholder each must contain.
-const ROUTES: &[(&str, &str, Option<&str>)] = &[
-    ("customer_orders", "/customers/{customer}/orders", Some("{customer}")),
-    ("order", "/orders/{order}", Some("{order}")),
-    ("merchant", "/merchants/{merchant}", Some("{merchant}")),
-    ("extend_due_date", "/operations/extend_due_date", None),
-    ("report_return", "/operations/report_return", None),
-    ("open_dispute", "/operations/open_dispute", None),
-    ("send_payment_link", "/operations/send_payment_link", None),
-    ("request_account_deletion", "/operations/request_account_deletion", None),
-];
-
-impl Default for ContractPaths {
-    fn default() -> Self {
-        Self { routes: ROUTES.iter().map(|(name, path, _)| (*name, (*path).to_owned())).collect() }
-    }
-}
-
-impl ContractPaths {
-    /// The route names that can be overridden.
-    pub fn names() -> impl Iterator<Item = &'static str> {
-        ROUTES.iter().map(|(name, _, _)| *name)
-    }
-
-    /// Replaces the path of route `name` (one of [`ContractPaths::names`]).
-    pub fn set(&mut self, name: &str, path: &str) -> Result<(), HttpConfigError> {
-        let bad = |why: String| HttpConfigError::Path { name: name.to_owned(), why };
-        let Some((key, _, placeholder)) = ROUTES.iter().find(|(n, _, _)| *n == name) else {
-            return Err(bad(format!("unknown route; known routes: {}", Self::names().collect::<Vec<_>>().join(", "))));
-        };
-        if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
-            return Err(bad(format!("{path:?} must start with / and hold no query, fragment or spaces")));
-        }
-        if let Some(p) = placeholder
-            && !path.contains(p)
-        {
-            return Err(bad(format!("{path:?} must contain {p}")));
-        }
-        self.routes.insert(key, path.to_owned());
-        Ok(())
-    }
-
-    pub fn get(&self, name: &str) -> &str {
-        self.routes.get(name).map_or("", String::as_str)
-    }
-
-    fn with_id(&self, name: &str, placeholder: &str, id: &str) -> String {
-        self.get(name).replace(placeholder, &percent_encode(id))
-    }
-}
-
-/// Ids are ASCII letters, digits, `_` and `-` already; anything else is encoded anyway.
-fn percent_encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct HttpBackendConfig {
-    /// `https://ledger.example.com/tandem` (http:// for a backend on the same host).
-    pub base_url: String,
-    pub paths: ContractPaths,
-    /// For each attempt, from connecting to the last byte of the answer.
-    pub timeout: Duration,
-    /// Extra attempts of a read after a network failure, timeout, 429 or 5xx.
-    pub read_retries: u32,
-    /// The pause before the first retry; it doubles for each further one.
-    pub retry_backoff: Duration,
-    /// Sent as `Authorization: Bearer <token>`.
-    pub token: Option<BearerToken>,
-}
-
-impl HttpBackendConfig {
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-    pub const DEFAULT_READ_RETRIES: u32 = 2;
-
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self {
-            base_url: base_url.into(),
-            paths: ContractPaths::default(),
-            timeout: Self::DEFAULT_TIMEOUT,
-            read_retries: Self::DEFAULT_READ_RETRIES,
-            retry_backoff: Duration::from_millis(100),
-            token: None,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum HttpConfigError {
-    #[error("ledger base_url {0:?} must start with http:// or https:// and hold no query")]
-    BaseUrl(String),
-    #[error("ledger path {name:?}: {why}")]
-    Path { name: String, why: String },
-    #[error("ledger token: {0}")]
-    Token(String),
-    #[error("building the HTTP client: {0}")]
-    Client(String),
-}
 
 pub struct HttpBackend {
     client: reqwest::Client,
@@ -166,7 +45,10 @@ pub struct HttpBackend {
 
 impl fmt::Debug for HttpBackend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpBackend").field("base", &self.base).field("read_retries", &self.read_retries).finish_non_exhaustive()
+        f.debug_struct("HttpBackend")
+            .field("base", &self.base)
+            .field("read_retries", &self.read_retries)
+            .finish_non_exhaustive()
     }
 }
 
@@ -180,13 +62,18 @@ impl HttpBackend {
     pub fn new(config: HttpBackendConfig) -> Result<Self, HttpConfigError> {
         let base = config.base_url.trim().trim_end_matches('/').to_owned();
         let scheme_ok = base.starts_with("http://") || base.starts_with("https://");
-        if !scheme_ok || base.contains(['?', '#', ' ']) || base.split("://").nth(1).is_none_or(str::is_empty) {
+        if !scheme_ok
+            || base.contains(['?', '#', ' '])
+            || base.split("://").nth(1).is_none_or(str::is_empty)
+        {
             return Err(HttpConfigError::BaseUrl(config.base_url));
         }
         let auth = match &config.token {
             Some(token) => {
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                    .map_err(|_| HttpConfigError::Token("holds characters not allowed in a header".into()))?;
+                    .map_err(|_| {
+                        HttpConfigError::Token("holds characters not allowed in a header".into())
+                    })?;
                 value.set_sensitive(true);
                 Some(value)
             }
@@ -198,11 +85,21 @@ impl HttpBackend {
             .user_agent(concat!("tandem/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| HttpConfigError::Client(e.to_string()))?;
-        Ok(Self { client, base, paths: config.paths, read_retries: config.read_retries, retry_backoff: config.retry_backoff, auth })
+        Ok(Self {
+            client,
+            base,
+            paths: config.paths,
+            read_retries: config.read_retries,
+            retry_backoff: config.retry_backoff,
+            auth,
+        })
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let mut request = self.client.request(method, format!("{}{path}", self.base)).header(ACCEPT, "application/json");
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header(ACCEPT, "application/json");
         if let Some(auth) = &self.auth {
             request = request.header(AUTHORIZATION, auth.clone());
         }
@@ -210,13 +107,18 @@ impl HttpBackend {
     }
 
     /// GETs `path`, retrying transient failures; `None` for a 404.
-    async fn read<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Option<T>, BackendError> {
+    async fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<T>, BackendError> {
         let mut attempt = 0;
         loop {
             match self.read_once(path).await {
                 Ok(None) => return Ok(None),
                 Ok(Some(bytes)) => {
-                    return serde_json::from_slice(&bytes).map(Some).map_err(|e| BackendError::Protocol(format!("GET {path}: {e}")));
+                    return serde_json::from_slice(&bytes)
+                        .map(Some)
+                        .map_err(|e| BackendError::Protocol(format!("GET {path}: {e}")));
                 }
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Transient(why)) if attempt < self.read_retries => {
@@ -232,7 +134,11 @@ impl HttpBackend {
 
     async fn read_once(&self, path: &str) -> Result<Option<Vec<u8>>, Failure> {
         let what = format!("GET {path}");
-        let response = self.request(reqwest::Method::GET, path).send().await.map_err(|e| Failure::Transient(describe(&what, &e)))?;
+        let response = self
+            .request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .map_err(|e| Failure::Transient(describe(&what, &e)))?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND {
             return Ok(None);
@@ -243,7 +149,10 @@ impl HttpBackend {
         if !status.is_success() {
             return Err(Failure::Fatal(unexpected(&what, response).await));
         }
-        let bytes = response.bytes().await.map_err(|e| Failure::Transient(describe(&what, &e)))?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Failure::Transient(describe(&what, &e)))?;
         Ok(Some(bytes.to_vec()))
     }
 }
@@ -280,14 +189,21 @@ fn protocol(what: &str, e: impl fmt::Display) -> BackendError {
 impl AccountBackend for HttpBackend {
     #[tracing::instrument(skip_all, fields(customer = %customer))]
     async fn orders(&self, customer: &CustomerId) -> Result<Vec<VersionedOrder>, BackendError> {
-        let path = self.paths.with_id("customer_orders", "{customer}", customer.as_str());
-        let Some(body) = self.read::<OrdersBody>(&path).await? else { return Ok(vec![]) };
+        let path = self
+            .paths
+            .with_id("customer_orders", "{customer}", customer.as_str());
+        let Some(body) = self.read::<OrdersBody>(&path).await? else {
+            return Ok(vec![]);
+        };
         body.orders
             .into_iter()
             .map(|wire| {
                 let v = VersionedOrder::try_from(wire).map_err(|e| protocol(&path, e))?;
                 if &v.order.customer != customer {
-                    return Err(protocol(&path, format!("order {} belongs to another customer", v.order.id)));
+                    return Err(protocol(
+                        &path,
+                        format!("order {} belongs to another customer", v.order.id),
+                    ));
                 }
                 Ok(v)
             })
@@ -297,7 +213,9 @@ impl AccountBackend for HttpBackend {
     #[tracing::instrument(skip_all, fields(order = %id))]
     async fn order(&self, id: &OrderId) -> Result<Option<VersionedOrder>, BackendError> {
         let path = self.paths.with_id("order", "{order}", id.as_str());
-        let Some(wire) = self.read::<OrderWire>(&path).await? else { return Ok(None) };
+        let Some(wire) = self.read::<OrderWire>(&path).await? else {
+            return Ok(None);
+        };
         let v = VersionedOrder::try_from(wire).map_err(|e| protocol(&path, e))?;
         if &v.order.id != id {
             return Err(protocol(&path, format!("answered order {}", v.order.id)));
@@ -308,7 +226,9 @@ impl AccountBackend for HttpBackend {
     #[tracing::instrument(skip_all, fields(merchant = %id))]
     async fn merchant(&self, id: &MerchantId) -> Result<Option<Merchant>, BackendError> {
         let path = self.paths.with_id("merchant", "{merchant}", id.as_str());
-        let Some(wire) = self.read::<MerchantWire>(&path).await? else { return Ok(None) };
+        let Some(wire) = self.read::<MerchantWire>(&path).await? else {
+            return Ok(None);
+        };
         let m = Merchant::try_from(wire).map_err(|e| protocol(&path, e))?;
         if &m.id != id {
             return Err(protocol(&path, format!("answered merchant {}", m.id)));
@@ -318,10 +238,16 @@ impl AccountBackend for HttpBackend {
 
     /// Sent once, never retried here: the caller repeats it with the same key.
     #[tracing::instrument(skip_all, fields(tool = op.tool(), key = %key))]
-    async fn execute(&self, op: &LedgerOp, key: &str, _now: OffsetDateTime) -> Result<serde_json::Value, BackendError> {
+    async fn execute(
+        &self,
+        op: &LedgerOp,
+        key: &str,
+        _now: OffsetDateTime,
+    ) -> Result<serde_json::Value, BackendError> {
         let path = self.paths.get(op.tool()).to_owned();
         let what = format!("POST {path}");
-        let key_value = HeaderValue::from_str(key).map_err(|_| protocol(&what, "the idempotency key is not a valid header value"))?;
+        let key_value = HeaderValue::from_str(key)
+            .map_err(|_| protocol(&what, "the idempotency key is not a valid header value"))?;
         let response = self
             .request(reqwest::Method::POST, &path)
             .header(IDEMPOTENCY_KEY, key_value)
@@ -331,19 +257,30 @@ impl AccountBackend for HttpBackend {
             .map_err(|e| BackendError::Unavailable(describe(&what, &e)))?;
         let status = response.status();
         if status == StatusCode::CONFLICT {
-            let body = response.json::<ErrorBody>().await.map_err(|e| protocol(&what, e))?;
+            let body = response
+                .json::<ErrorBody>()
+                .await
+                .map_err(|e| protocol(&what, e))?;
             return match body.error.code.as_str() {
                 "stale" => Err(BackendError::Stale(op_order(op))),
                 other => Err(protocol(&what, format!("409 with code {other:?}"))),
             };
         }
         if is_transient(status) {
-            return Err(BackendError::Unavailable(format!("{what} answered {status}")));
+            return Err(BackendError::Unavailable(format!(
+                "{what} answered {status}"
+            )));
         }
         if !status.is_success() {
             return Err(unexpected(&what, response).await);
         }
-        let body: ResultBody = response.json().await.map_err(|e| if e.is_decode() { protocol(&what, e) } else { BackendError::Unavailable(describe(&what, &e)) })?;
+        let body: ResultBody = response.json().await.map_err(|e| {
+            if e.is_decode() {
+                protocol(&what, e)
+            } else {
+                BackendError::Unavailable(describe(&what, &e))
+            }
+        })?;
         check_result(op, &body.result).map_err(|why| protocol(&what, why))?;
         Ok(body.result)
     }
@@ -351,9 +288,10 @@ impl AccountBackend for HttpBackend {
 
 fn op_order(op: &LedgerOp) -> String {
     match op {
-        LedgerOp::ExtendDueDate { order, .. } | LedgerOp::ReportReturn { order, .. } | LedgerOp::OpenDispute { order, .. } | LedgerOp::SendPaymentLink { order, .. } => {
-            order.to_string()
-        }
+        LedgerOp::ExtendDueDate { order, .. }
+        | LedgerOp::ReportReturn { order, .. }
+        | LedgerOp::OpenDispute { order, .. }
+        | LedgerOp::SendPaymentLink { order, .. } => order.to_string(),
         LedgerOp::RequestAccountDeletion { customer } => customer.to_string(),
     }
 }
@@ -383,9 +321,15 @@ mod tests {
     fn paths_default_and_override() {
         let mut paths = ContractPaths::default();
         assert_eq!(paths.with_id("order", "{order}", "ORD-1"), "/orders/ORD-1");
-        assert_eq!(paths.with_id("customer_orders", "{customer}", "a b"), "/customers/a%20b/orders");
+        assert_eq!(
+            paths.with_id("customer_orders", "{customer}", "a b"),
+            "/customers/a%20b/orders"
+        );
         paths.set("order", "/v2/order/{order}/details").unwrap();
-        assert_eq!(paths.with_id("order", "{order}", "ORD-1"), "/v2/order/ORD-1/details");
+        assert_eq!(
+            paths.with_id("order", "{order}", "ORD-1"),
+            "/v2/order/ORD-1/details"
+        );
         paths.set("extend_due_date", "/ops/extend").unwrap();
         assert_eq!(paths.get("extend_due_date"), "/ops/extend");
         assert!(paths.set("order", "/v2/order").is_err(), "needs {{order}}");
@@ -396,7 +340,10 @@ mod tests {
     #[test]
     fn configs_are_checked_and_tokens_never_print() {
         for bad in ["ledger.example", "ftp://x", "https://", "https://x?y=1"] {
-            assert!(HttpBackend::new(HttpBackendConfig::new(bad)).is_err(), "{bad}");
+            assert!(
+                HttpBackend::new(HttpBackendConfig::new(bad)).is_err(),
+                "{bad}"
+            );
         }
         let mut config = HttpBackendConfig::new("https://ledger.example/tandem/");
         config.token = Some(BearerToken::new("s3cret-token"));

@@ -8,18 +8,21 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use tandem_domain::ledger::{MerchantId, OrderId};
 use tandem_domain::{Clock, CustomerId};
 use tokio::net::TcpListener;
 
-use crate::contract::{self, ErrorBody, ErrorCode, ErrorDetail, MerchantWire, OrderWire, OrdersBody, ResultBody, WireError};
+use crate::contract::{
+    self, ErrorBody, ErrorCode, ErrorDetail, MerchantWire, OrderWire, OrdersBody, ResultBody,
+    WireError,
+};
 use crate::http_adapter::IDEMPOTENCY_KEY;
 use crate::{AccountBackend, BackendError};
 
@@ -40,7 +43,12 @@ pub fn router(backend: Arc<dyn AccountBackend>, clock: Arc<dyn Clock>) -> Router
         .route("/merchants/{merchant}", get(get_merchant))
         .route("/operations/{tool}", post(post_operation))
         .fallback(|| async { ContractError::new(ErrorCode::NotFound, "no such route") })
-        .method_not_allowed_fallback(|| async { ContractError::new(ErrorCode::MethodNotAllowed, "method not allowed on this route") })
+        .method_not_allowed_fallback(|| async {
+            ContractError::new(
+                ErrorCode::MethodNotAllowed,
+                "method not allowed on this route",
+            )
+        })
         .with_state(LedgerState { backend, clock })
 }
 
@@ -52,7 +60,9 @@ pub async fn serve(
     clock: Arc<dyn Clock>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(backend, clock)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(backend, clock))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// An error as the contract renders it.
@@ -64,14 +74,23 @@ pub struct ContractError {
 
 impl ContractError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 
 impl IntoResponse for ContractError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody { error: ErrorDetail { code: self.code.as_str().to_owned(), message: self.message } };
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.as_str().to_owned(),
+                message: self.message,
+            },
+        };
         (status, Json(body)).into_response()
     }
 }
@@ -79,10 +98,16 @@ impl IntoResponse for ContractError {
 impl From<BackendError> for ContractError {
     fn from(e: BackendError) -> Self {
         match e {
-            BackendError::Stale(order) => Self::new(ErrorCode::Stale, format!("order {order} changed since it was read; read it again")),
+            BackendError::Stale(order) => Self::new(
+                ErrorCode::Stale,
+                format!("order {order} changed since it was read; read it again"),
+            ),
             BackendError::Unavailable(why) => {
                 tracing::warn!(error = %why, "ledger unavailable");
-                Self::new(ErrorCode::Unavailable, "the ledger is unavailable; try again later")
+                Self::new(
+                    ErrorCode::Unavailable,
+                    "the ledger is unavailable; try again later",
+                )
             }
             BackendError::Protocol(why) => {
                 tracing::error!(error = %why, "ledger failed");
@@ -96,7 +121,9 @@ impl From<WireError> for ContractError {
     fn from(e: WireError) -> Self {
         match e {
             WireError::UnknownOperation(_) => Self::new(ErrorCode::UnknownOperation, e.to_string()),
-            WireError::Json(_) | WireError::Invalid { .. } => Self::new(ErrorCode::InvalidBody, e.to_string()),
+            WireError::Json(_) | WireError::Invalid { .. } => {
+                Self::new(ErrorCode::InvalidBody, e.to_string())
+            }
         }
     }
 }
@@ -106,35 +133,57 @@ fn invalid_id(e: tandem_domain::ParseError) -> ContractError {
 }
 
 #[tracing::instrument(skip_all, fields(customer = %raw))]
-async fn get_customer_orders(State(s): State<LedgerState>, Path(raw): Path<String>) -> Result<Json<OrdersBody>, ContractError> {
+async fn get_customer_orders(
+    State(s): State<LedgerState>,
+    Path(raw): Path<String>,
+) -> Result<Json<OrdersBody>, ContractError> {
     let customer = CustomerId::parse(&raw).map_err(invalid_id)?;
     let orders = s.backend.orders(&customer).await?;
-    Ok(Json(OrdersBody { orders: orders.iter().map(OrderWire::from).collect() }))
+    Ok(Json(OrdersBody {
+        orders: orders.iter().map(OrderWire::from).collect(),
+    }))
 }
 
 #[tracing::instrument(skip_all, fields(order = %raw))]
-async fn get_order(State(s): State<LedgerState>, Path(raw): Path<String>) -> Result<Json<OrderWire>, ContractError> {
+async fn get_order(
+    State(s): State<LedgerState>,
+    Path(raw): Path<String>,
+) -> Result<Json<OrderWire>, ContractError> {
     let id = OrderId::parse(&raw).map_err(invalid_id)?;
     match s.backend.order(&id).await? {
         Some(v) => Ok(Json(OrderWire::from(&v))),
-        None => Err(ContractError::new(ErrorCode::NotFound, format!("no order {raw}"))),
+        None => Err(ContractError::new(
+            ErrorCode::NotFound,
+            format!("no order {raw}"),
+        )),
     }
 }
 
 #[tracing::instrument(skip_all, fields(merchant = %raw))]
-async fn get_merchant(State(s): State<LedgerState>, Path(raw): Path<String>) -> Result<Json<MerchantWire>, ContractError> {
+async fn get_merchant(
+    State(s): State<LedgerState>,
+    Path(raw): Path<String>,
+) -> Result<Json<MerchantWire>, ContractError> {
     let id = MerchantId::parse(&raw).map_err(invalid_id)?;
     match s.backend.merchant(&id).await? {
         Some(m) => Ok(Json(MerchantWire::from(&m))),
-        None => Err(ContractError::new(ErrorCode::NotFound, format!("no merchant {raw}"))),
+        None => Err(ContractError::new(
+            ErrorCode::NotFound,
+            format!("no merchant {raw}"),
+        )),
     }
 }
 
 #[tracing::instrument(skip_all, fields(tool = %tool))]
-async fn post_operation(State(s): State<LedgerState>, Path(tool): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Json<ResultBody>, ContractError> {
+async fn post_operation(
+    State(s): State<LedgerState>,
+    Path(tool): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<ResultBody>, ContractError> {
     // An unknown operation is named as such before its body is looked at.
-    if let Err(e @ WireError::UnknownOperation(_)) = contract::parse_operation(&tool, b"{}") {
-        return Err(e.into());
+    if !contract::OPERATIONS.contains(&tool.as_str()) {
+        return Err(WireError::UnknownOperation(tool).into());
     }
     let key = idempotency_key(&headers)?;
     let op = contract::parse_operation(&tool, &body)?;
@@ -145,8 +194,20 @@ async fn post_operation(State(s): State<LedgerState>, Path(tool): Path<String>, 
 
 /// 1-255 visible ASCII characters.
 fn idempotency_key(headers: &HeaderMap) -> Result<&str, ContractError> {
-    let missing = || ContractError::new(ErrorCode::MissingIdempotencyKey, format!("every operation needs an {IDEMPOTENCY_KEY} header of 1-{MAX_KEY_LEN} visible ASCII characters"));
-    let key = headers.get(IDEMPOTENCY_KEY).ok_or_else(missing)?.to_str().map_err(|_| missing())?;
-    let ok = !key.is_empty() && key.len() <= MAX_KEY_LEN && key.bytes().all(|b| b.is_ascii_graphic());
+    let missing = || {
+        ContractError::new(
+            ErrorCode::MissingIdempotencyKey,
+            format!(
+                "every operation needs an {IDEMPOTENCY_KEY} header of 1-{MAX_KEY_LEN} visible ASCII characters"
+            ),
+        )
+    };
+    let key = headers
+        .get(IDEMPOTENCY_KEY)
+        .ok_or_else(missing)?
+        .to_str()
+        .map_err(|_| missing())?;
+    let ok =
+        !key.is_empty() && key.len() <= MAX_KEY_LEN && key.bytes().all(|b| b.is_ascii_graphic());
     if ok { Ok(key) } else { Err(missing()) }
 }

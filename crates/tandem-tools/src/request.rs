@@ -1,6 +1,6 @@
 //! What a caller asks of the tools and what it gets back.
 
-use tandem_domain::ledger::rules::{DisputeClaim, Refusal, RefundReport};
+use tandem_domain::ledger::rules::{DisputeClaim, RefundReport, Refusal};
 use tandem_domain::ledger::{Merchant, Order};
 
 /// The tools of DOMAIN.md (handoff is the conversation's, not the ledger's).
@@ -18,8 +18,14 @@ pub enum Tool {
 
 impl Tool {
     pub const ALL: &'static [Tool] = &[
-        Tool::LookupOrders, Tool::GetOrder, Tool::RefundStatus, Tool::ExtendDueDate,
-        Tool::ReportReturn, Tool::OpenDispute, Tool::SendPaymentLink, Tool::RequestAccountDeletion,
+        Tool::LookupOrders,
+        Tool::GetOrder,
+        Tool::RefundStatus,
+        Tool::ExtendDueDate,
+        Tool::ReportReturn,
+        Tool::OpenDispute,
+        Tool::SendPaymentLink,
+        Tool::RequestAccountDeletion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,7 +47,10 @@ impl Tool {
 
     /// Writes change state and need the customer's confirmation (P5); reads do not.
     pub fn is_write(self) -> bool {
-        !matches!(self, Tool::LookupOrders | Tool::GetOrder | Tool::RefundStatus)
+        !matches!(
+            self,
+            Tool::LookupOrders | Tool::GetOrder | Tool::RefundStatus
+        )
     }
 }
 
@@ -50,12 +59,26 @@ impl Tool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToolRequest {
     LookupOrders,
-    GetOrder { order: String },
-    RefundStatus { order: String },
-    ExtendDueDate { order: String },
-    ReportReturn { order: String },
-    OpenDispute { order: String, claim: DisputeClaim },
-    SendPaymentLink { order: String, installment: Option<u32> },
+    GetOrder {
+        order: String,
+    },
+    RefundStatus {
+        order: String,
+    },
+    ExtendDueDate {
+        order: String,
+    },
+    ReportReturn {
+        order: String,
+    },
+    OpenDispute {
+        order: String,
+        claim: DisputeClaim,
+    },
+    SendPaymentLink {
+        order: String,
+        installment: Option<u32>,
+    },
     RequestAccountDeletion,
 }
 
@@ -99,7 +122,10 @@ impl ToolRequest {
                     args.insert("details".into(), d.clone().into());
                 }
             }
-            Self::SendPaymentLink { installment: Some(i), .. } => {
+            Self::SendPaymentLink {
+                installment: Some(i),
+                ..
+            } => {
                 args.insert("installment".into(), (*i).into());
             }
             _ => {}
@@ -129,11 +155,17 @@ pub struct Proposed {
 pub enum ToolOutcome {
     Orders(Vec<OrderView>),
     Order(OrderView),
-    Refunds { order: OrderView, report: RefundReport },
+    Refunds {
+        order: OrderView,
+        report: RefundReport,
+    },
     Proposed(Proposed),
     /// Several of the customer's orders match; ask which one.
     Choose(Vec<OrderView>),
-    Refused { refusal: Refusal, words: String },
+    Refused {
+        refusal: Refusal,
+        words: String,
+    },
 }
 
 impl ToolOutcome {
@@ -153,7 +185,19 @@ pub struct Confirmation {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "returned once per confirmation, never stored in bulk"
+)]
 pub enum Executed {
-    Done { tool: Tool, order: Option<OrderView>, result: serde_json::Value, words: String },
-    Refused { refusal: Refusal, words: String },
+    Done {
+        tool: Tool,
+        order: Option<OrderView>,
+        result: serde_json::Value,
+        words: String,
+    },
+    Refused {
+        refusal: Refusal,
+        words: String,
+    },
 }

@@ -3,8 +3,8 @@
 
 use tandem_domain::Money;
 use tandem_domain::ledger::rules::{
-    DisputeOpening, Extension, PaymentLink, RETURN_PAUSE_DAYS, Refusal, RefusalReason,
-    RefundReport, ReturnReport, SURPLUS_BUSINESS_DAYS,
+    DisputeOpening, Extension, PaymentLink, RETURN_PAUSE_DAYS, RefundReport, Refusal,
+    RefusalReason, ReturnReport, SURPLUS_BUSINESS_DAYS,
 };
 use tandem_domain::ledger::{DisputeReason, OrderStatus};
 use time::Date;
@@ -21,7 +21,13 @@ pub enum Lang {
 impl Lang {
     /// From a language tag such as `sv` or `de-AT`.
     pub fn from_tag(tag: &str) -> Lang {
-        match tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase().as_str() {
+        match tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "sv" => Lang::Sv,
             "de" => Lang::De,
             _ => Lang::En,
@@ -37,9 +43,48 @@ impl Lang {
     }
 }
 
-const MONTHS_EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const MONTHS_SV: [&str; 12] = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"];
-const MONTHS_DE: [&str; 12] = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_SV: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_DE: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
 
 pub fn date(lang: Lang, d: Date) -> String {
     let m = d.month() as usize - 1;
@@ -57,11 +102,20 @@ pub fn money(m: Money) -> String {
 /// "your Zalando order ORD-1001"
 pub fn order_name(lang: Lang, v: &OrderView) -> String {
     let (m, id) = (&v.merchant.name, v.order.id.as_str());
-    lang.pick(format!("your {m} order {id}"), format!("din beställning {id} från {m}"), format!("Ihre {m}-Bestellung {id}"))
+    lang.pick(
+        format!("your {m} order {id}"),
+        format!("din beställning {id} från {m}"),
+        format!("Ihre {m}-Bestellung {id}"),
+    )
 }
 
 pub fn propose_extension(lang: Lang, v: &OrderView, e: &Extension) -> String {
-    let (o, a, from, to) = (order_name(lang, v), money(e.amount), date(lang, e.from), date(lang, e.to));
+    let (o, a, from, to) = (
+        order_name(lang, v),
+        money(e.amount),
+        date(lang, e.from),
+        date(lang, e.to),
+    );
     lang.pick(
         format!("I can move the payment of {a} for {o} from {from} to {to}. It's free, and each order can be extended once. Shall I do that?"),
         format!("Jag kan flytta betalningen på {a} för {o} från {from} till {to}. Det är gratis, och varje beställning kan förlängas en gång. Ska jag göra det?"),
@@ -99,7 +153,11 @@ fn reason_words(lang: Lang, r: DisputeReason) -> &'static str {
 }
 
 pub fn propose_dispute(lang: Lang, v: &OrderView, d: &DisputeOpening) -> String {
-    let (o, why, a) = (order_name(lang, v), reason_words(lang, d.reason), money(d.amount));
+    let (o, why, a) = (
+        order_name(lang, v),
+        reason_words(lang, d.reason),
+        money(d.amount),
+    );
     lang.pick(
         format!("I can open a dispute for {o} ({a}) because {why}. While it is open, all unpaid payments of the order are paused and we ask {m} for their side. Shall I open it?", m = v.merchant.name),
         format!("Jag kan öppna ett ärende om {o} ({a}) eftersom {why}. Medan ärendet är öppet pausas alla obetalda betalningar för beställningen och vi ber {m} om deras svar. Ska jag öppna det?", m = v.merchant.name),
@@ -124,11 +182,29 @@ pub fn propose_deletion(lang: Lang) -> String {
     )
 }
 
-pub fn done(lang: Lang, tool: crate::Tool, v: Option<&OrderView>, result: &serde_json::Value) -> String {
+pub fn done(
+    lang: Lang,
+    tool: crate::Tool,
+    v: Option<&OrderView>,
+    result: &serde_json::Value,
+) -> String {
     use crate::Tool::*;
     let o = v.map(|v| order_name(lang, v)).unwrap_or_default();
-    let field = |k: &str| result.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_owned();
-    let day = |k: &str| time::Date::parse(&field(k), time::macros::format_description!("[year]-[month]-[day]")).map(|d| date(lang, d)).unwrap_or_else(|_| field(k));
+    let field = |k: &str| {
+        result
+            .get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let day = |k: &str| {
+        time::Date::parse(
+            &field(k),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map(|d| date(lang, d))
+        .unwrap_or_else(|_| field(k))
+    };
     match tool {
         ExtendDueDate => lang.pick(
             format!("Done: the payment for {o} is now due on {}.", day("due")),
@@ -168,8 +244,19 @@ pub fn refund_status(lang: Lang, v: &OrderView, r: &RefundReport) -> String {
             format!("Für {o} ist noch keine Erstattung registriert. Sobald {m} sie registriert, verringert sie zuerst Ihren offenen Betrag.", m = v.merchant.name),
         );
     }
-    let (total, applied, surplus, left) = (money(r.refunded), money(r.applied_to_balance), money(r.surplus), money(r.remaining));
-    let last = r.refunds.iter().map(|x| x.created_at).max().map(|d| date(lang, d)).unwrap_or_default();
+    let (total, applied, surplus, left) = (
+        money(r.refunded),
+        money(r.applied_to_balance),
+        money(r.surplus),
+        money(r.remaining),
+    );
+    let last = r
+        .refunds
+        .iter()
+        .map(|x| x.created_at)
+        .max()
+        .map(|d| date(lang, d))
+        .unwrap_or_default();
     let (lo, hi) = SURPLUS_BUSINESS_DAYS;
     let mut text = lang.pick(
         format!("Yes: {m} registered a refund of {total} for {o} on {last}. It reduced your remaining balance by {applied}; you now owe {left} on this order.", m = v.merchant.name),
@@ -204,7 +291,13 @@ fn status_words(lang: Lang, s: OrderStatus) -> &'static str {
 /// A refusal in plain words, with the reason behind it.
 pub fn refusal(lang: Lang, r: &Refusal, v: Option<&OrderView>) -> String {
     use RefusalReason::*;
-    let o = v.map(|v| order_name(lang, v)).unwrap_or_else(|| lang.pick("this order".into(), "den här beställningen".into(), "diese Bestellung".into()));
+    let o = v.map(|v| order_name(lang, v)).unwrap_or_else(|| {
+        lang.pick(
+            "this order".into(),
+            "den här beställningen".into(),
+            "diese Bestellung".into(),
+        )
+    });
     let t = |en: String, sv: String, de: String| lang.pick(en, sv, de);
     match &r.reason {
         NotVerified => t(

@@ -2,7 +2,7 @@
 //! environment variables (`TANDEM_SERVER__ADDR=0.0.0.0:8080`: sections and keys joined by
 //! a double underscore), then command-line flags. Validated at start-up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +49,8 @@ pub struct AuthConfig {
     /// HMAC-SHA256 secret shared with the host app that signs customer tokens. Empty:
     /// customer tokens are refused.
     pub customer_token_secret: Secret,
+    /// Bearer token for supervisor endpoints such as the audit trail. Empty: closed.
+    pub supervisor_token: Secret,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -164,14 +166,46 @@ impl Default for RateLimitConfig {
     }
 }
 
+/// The configuration sections, as environment variables spell them.
+const SECTIONS: &[&str] = &["SERVER", "STORE", "AUTH", "RATE_LIMITS", "SMTP", "LEDGER"];
+
+/// Splits `TANDEM_*` variables into configuration settings (`TANDEM_<SECTION>__<KEY>`)
+/// and the names of others, which are ignored with a warning. `TANDEM_TEST_*` belongs to
+/// the test suite and is ignored silently.
+fn tandem_env(
+    vars: impl Iterator<Item = (String, String)>,
+) -> (HashMap<String, String>, Vec<String>) {
+    let mut settings = HashMap::new();
+    let mut ignored = Vec::new();
+    for (name, value) in vars {
+        let Some(rest) = name.strip_prefix("TANDEM_") else {
+            continue;
+        };
+        let section = rest.split("__").next().unwrap_or_default();
+        if rest.contains("__") && SECTIONS.contains(&section) {
+            settings.insert(name, value);
+        } else if !rest.starts_with("TEST_") {
+            ignored.push(name);
+        }
+    }
+    (settings, ignored)
+}
+
 impl Config {
     /// Defaults, then `file` (if given), then the environment.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let (settings, ignored) = tandem_env(std::env::vars());
+        for name in ignored {
+            eprintln!(
+                "warning: ignoring {name}: not a configuration key (TANDEM_<SECTION>__<KEY>)"
+            );
+        }
         Self::load_from(
             file,
             config::Environment::with_prefix("TANDEM")
                 .prefix_separator("_")
-                .separator("__"),
+                .separator("__")
+                .source(Some(settings)),
         )
     }
 
@@ -264,7 +298,8 @@ impl Config {
         let mut http = tandem_tools::HttpBackendConfig::new(l.base_url.trim());
         http.timeout = std::time::Duration::from_millis(l.timeout_ms);
         http.read_retries = l.read_retries;
-        http.token = (!l.token.is_empty()).then(|| tandem_tools::BearerToken::new(l.token.expose()));
+        http.token =
+            (!l.token.is_empty()).then(|| tandem_tools::BearerToken::new(l.token.expose()));
         for (name, path) in &l.paths {
             http.paths.set(name, path)?;
         }
@@ -300,6 +335,20 @@ mod tests {
             .prefix_separator("_")
             .separator("__")
             .source(Some(map))
+    }
+
+    #[test]
+    fn only_configuration_variables_are_read_from_the_environment() {
+        let vars = [
+            ("TANDEM_SERVER__ADDR", "127.0.0.1:1"),
+            ("TANDEM_TEST_POSTGRES", "postgres://x"),
+            ("TANDEM_SEVER__ADDR", "typo"),
+            ("PATH", "/bin"),
+        ];
+        let (settings, ignored) =
+            tandem_env(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        assert_eq!(settings.keys().collect::<Vec<_>>(), ["TANDEM_SERVER__ADDR"]);
+        assert_eq!(ignored, ["TANDEM_SEVER__ADDR"]);
     }
 
     #[test]
@@ -386,13 +435,36 @@ mod tests {
             Config::load_from(None, env(&all)).map_err(|e| format!("{e:#}"))
         };
         assert!(ledger(&[]).unwrap_err().contains("base_url"));
-        assert!(ledger(&[("TANDEM_LEDGER__BASE_URL", "ledger.local")]).unwrap_err().contains("base_url"));
-        let err = ledger(&[("TANDEM_LEDGER__BASE_URL", "https://l.example"), ("TANDEM_LEDGER__PATHS__REFUND", "/r")]).unwrap_err();
+        assert!(
+            ledger(&[("TANDEM_LEDGER__BASE_URL", "ledger.local")])
+                .unwrap_err()
+                .contains("base_url")
+        );
+        let err = ledger(&[
+            ("TANDEM_LEDGER__BASE_URL", "https://l.example"),
+            ("TANDEM_LEDGER__PATHS__REFUND", "/r"),
+        ])
+        .unwrap_err();
         assert!(err.contains("refund"), "{err}");
-        let config = ledger(&[("TANDEM_LEDGER__BASE_URL", "https://l.example"), ("TANDEM_LEDGER__PATHS__ORDER", "/v2/orders/{order}"), ("TANDEM_LEDGER__TIMEOUT_MS", "1500")]).unwrap();
+        let config = ledger(&[
+            ("TANDEM_LEDGER__BASE_URL", "https://l.example"),
+            ("TANDEM_LEDGER__PATHS__ORDER", "/v2/orders/{order}"),
+            ("TANDEM_LEDGER__TIMEOUT_MS", "1500"),
+        ])
+        .unwrap();
         let http = config.http_ledger().unwrap().unwrap();
-        assert_eq!((http.base_url.as_str(), http.timeout.as_millis(), http.paths.get("order")), ("https://l.example", 1500, "/v2/orders/{order}"));
-        assert!(Config::default().http_ledger().unwrap().is_none(), "the built-in ledger is the default");
+        assert_eq!(
+            (
+                http.base_url.as_str(),
+                http.timeout.as_millis(),
+                http.paths.get("order")
+            ),
+            ("https://l.example", 1500, "/v2/orders/{order}")
+        );
+        assert!(
+            Config::default().http_ledger().unwrap().is_none(),
+            "the built-in ledger is the default"
+        );
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! - `main.rs`: the command line and start-up.
 //! - [`config`]: layered configuration.
 //! - [`run`]: opening the store, wiring the server, signals.
+//! - [`ledger`]: `tandem ledger serve` and the choice of ledger backend.
 
 #![forbid(unsafe_code)]
 
 mod config;
+mod ledger;
 mod run;
 
 use std::net::SocketAddr;
@@ -53,6 +55,31 @@ enum Command {
     },
     /// Prints the default configuration file.
     PrintDefaultConfig,
+    /// The built-in ledger (orders, installments) and its HTTP contract.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Serves the built-in ledger over the ledger contract (docs/ledger-contract.md), the
+    /// same HTTP API a company's own backend implements (loopback only).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        addr: SocketAddr,
+        /// Where the SQLite database lives [default: tandem-data, as `tandem serve`].
+        #[arg(long, conflicts_with = "database_url")]
+        data_dir: Option<PathBuf>,
+        /// A store URL instead, e.g. postgres://user@host/db or sqlite:ledger.db.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Seeds the Acme Pay demo ledger (customers, merchants, orders) first; orders
+        /// that exist already are kept.
+        #[arg(long)]
+        seed_demo: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -85,5 +112,20 @@ fn main() -> anyhow::Result<()> {
             config.validate()?;
             run::runtime()?.block_on(run::serve(config))
         }
+        Command::Ledger {
+            command:
+                LedgerCommand::Serve {
+                    addr,
+                    data_dir,
+                    database_url,
+                    seed_demo,
+                },
+        } => run::runtime()?.block_on(ledger::serve(ledger::ServeOptions {
+            addr,
+            data_dir,
+            database_url,
+            seed_demo,
+            log_json: cli.log_json,
+        })),
     }
 }

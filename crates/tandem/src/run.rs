@@ -108,6 +108,8 @@ pub(crate) async fn shutdown_signal() {
 async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Result<()> {
     let store = OpenStore::open(&config).await?;
     let shared = store.shared();
+    // used by the AI agent and the agent console (not yet held by the server's state)
+    let _ledger = crate::ledger::backend(&config, &shared)?;
     if seed_demo {
         seed_demo_world(shared.as_ref())
             .await
@@ -169,11 +171,17 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
     eprintln!(
         "WARNING: demo mode. Demo data and an endpoint that mints customer tokens for anyone are enabled; loopback only, never for real customers."
     );
+    let supervisor_token = Secret::random();
+    eprintln!(
+        "Supervisor token for this run (audit trail: GET /api/v1/audit): {}",
+        supervisor_token.expose()
+    );
     let settings = Settings {
         demo: true,
         customer_token_secret: Some(Secret::random()),
         rate_limits: config.rate_limit_settings(),
         smtp: None,
+        supervisor_token: Some(supervisor_token),
     };
     run(config, settings, true).await
 }
@@ -191,6 +199,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         customer_token_secret: (!secret.is_empty()).then(|| secret.clone()),
         rate_limits: config.rate_limit_settings(),
         smtp: config.smtp_settings(),
+        supervisor_token: Some(config.auth.supervisor_token.clone()).filter(|t| !t.is_empty()),
     };
     if settings.smtp.is_none() {
         tracing::warn!(

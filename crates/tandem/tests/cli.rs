@@ -214,3 +214,45 @@ async fn acknowledged_messages_survive_a_kill_and_sigterm_stops_cleanly() {
     let status = demo.wait_exit(Duration::from_secs(10)).await;
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+/// `tandem ledger serve` answers the ledger contract and stops cleanly on SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_serves_the_contract_and_sigterm_stops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = tandem()
+        .args([
+            "ledger",
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tandem ledger serve starts");
+    let mut ledger = Demo {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let response = loop {
+        if let Ok(response) = reqwest::get(format!("{}/orders/UNKNOWN", ledger.base)).await {
+            break response;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "tandem ledger serve did not answer within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found", "{body}");
+
+    ledger.signal("-TERM");
+    let status = ledger.wait_exit(Duration::from_secs(10)).await;
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}

@@ -109,8 +109,14 @@ impl InstallmentStatus {
 fn parse_ledger_id(field: &'static str, raw: &str) -> Result<String, ParseError> {
     let ok = !raw.is_empty()
         && raw.len() <= 64
-        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok { Ok(raw.to_owned()) } else { Err(ParseError::new(field, format!("{raw:?} is not a valid id"))) }
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(ParseError::new(field, format!("{raw:?} is not a valid id")))
+    }
 }
 
 macro_rules! ledger_id {
@@ -227,13 +233,20 @@ impl Order {
     }
 
     fn sum(&self, amounts: impl Iterator<Item = Money>) -> Money {
-        amounts.fold(Money::from_minor(0, self.currency), |acc, m| acc.checked_add(m).unwrap_or(acc))
+        amounts.fold(Money::from_minor(0, self.currency), |acc, m| {
+            acc.checked_add(m).unwrap_or(acc)
+        })
     }
 
     /// Unpaid installments plus unwaived fees, less refunds (P11: refunds reduce the
     /// remaining balance first). Never negative.
     pub fn outstanding(&self) -> Money {
-        let unpaid = self.sum(self.installments.iter().filter(|i| i.status.is_unpaid()).map(|i| i.amount));
+        let unpaid = self.sum(
+            self.installments
+                .iter()
+                .filter(|i| i.status.is_unpaid())
+                .map(|i| i.amount),
+        );
         let fees = self.sum(self.fees.iter().filter(|f| !f.waived).map(|f| f.amount));
         let refunded = self.refunded();
         let minor = unpaid.minor() + fees.minor() - refunded.minor();
@@ -246,11 +259,16 @@ impl Order {
 
     /// The first installment not yet paid.
     pub fn next_unpaid(&self) -> Option<&Installment> {
-        self.installments.iter().filter(|i| i.status.is_unpaid()).min_by_key(|i| (i.due, i.seq))
+        self.installments
+            .iter()
+            .filter(|i| i.status.is_unpaid())
+            .min_by_key(|i| (i.due, i.seq))
     }
 
     pub fn is_overdue(&self) -> bool {
-        self.installments.iter().any(|i| i.status == InstallmentStatus::Overdue)
+        self.installments
+            .iter()
+            .any(|i| i.status == InstallmentStatus::Overdue)
     }
 
     pub fn open_dispute(&self) -> Option<&Dispute> {
@@ -318,10 +336,21 @@ mod tests {
     fn outstanding_counts_unpaid_and_fees_less_refunds() {
         let mut o = order();
         assert_eq!(o.outstanding(), sek("1200.00"));
-        o.fees.push(Fee { kind: FeeKind::LateFee, amount: sek("5.00"), waived: false });
-        o.fees.push(Fee { kind: FeeKind::ReminderFee, amount: sek("60.00"), waived: true });
+        o.fees.push(Fee {
+            kind: FeeKind::LateFee,
+            amount: sek("5.00"),
+            waived: false,
+        });
+        o.fees.push(Fee {
+            kind: FeeKind::ReminderFee,
+            amount: sek("60.00"),
+            waived: true,
+        });
         assert_eq!(o.outstanding(), sek("1205.00"));
-        o.refunds.push(Refund { amount: sek("2000.00"), created_at: date!(2026 - 11 - 20) });
+        o.refunds.push(Refund {
+            amount: sek("2000.00"),
+            created_at: date!(2026 - 11 - 20),
+        });
         assert_eq!(o.outstanding(), sek("0.00"), "never negative");
         o.installments[0].status = InstallmentStatus::Paid;
         o.refunds.clear();

@@ -27,15 +27,39 @@ pub const DISPUTE_AI_LIMIT_MAJOR: i64 = 1000;
 /// A rule of DOMAIN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rule {
-    P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12, P13, P14,
+    P1,
+    P2,
+    P3,
+    P4,
+    P5,
+    P6,
+    P7,
+    P8,
+    P9,
+    P10,
+    P11,
+    P12,
+    P13,
+    P14,
 }
 
 impl Rule {
     pub fn as_str(self) -> &'static str {
         match self {
-            Rule::P1 => "P1", Rule::P2 => "P2", Rule::P3 => "P3", Rule::P4 => "P4", Rule::P5 => "P5",
-            Rule::P6 => "P6", Rule::P7 => "P7", Rule::P8 => "P8", Rule::P9 => "P9", Rule::P10 => "P10",
-            Rule::P11 => "P11", Rule::P12 => "P12", Rule::P13 => "P13", Rule::P14 => "P14",
+            Rule::P1 => "P1",
+            Rule::P2 => "P2",
+            Rule::P3 => "P3",
+            Rule::P4 => "P4",
+            Rule::P5 => "P5",
+            Rule::P6 => "P6",
+            Rule::P7 => "P7",
+            Rule::P8 => "P8",
+            Rule::P9 => "P9",
+            Rule::P10 => "P10",
+            Rule::P11 => "P11",
+            Rule::P12 => "P12",
+            Rule::P13 => "P13",
+            Rule::P14 => "P14",
         }
     }
 }
@@ -72,14 +96,25 @@ pub enum RefusalReason {
     NotActive(OrderStatus),
     ReturnAlreadyReported,
     NotDelivered,
-    ReturnWindowClosed { closed_on: Date },
-    DisputeWindowClosed { closed_on: Date },
-    ContactMerchantFirst { merchant: String, support_email: String },
+    ReturnWindowClosed {
+        closed_on: Date,
+    },
+    DisputeWindowClosed {
+        closed_on: Date,
+    },
+    ContactMerchantFirst {
+        merchant: String,
+        support_email: String,
+    },
     DisputeAlreadyOpen,
-    DisputeOverLimit { limit: Money },
+    DisputeOverLimit {
+        limit: Money,
+    },
     FraudNeedsSpecialist,
     NothingToPay,
-    OutstandingBalance { amount: Money },
+    OutstandingBalance {
+        amount: Money,
+    },
     FeeWaiverNeedsPerson,
     /// P5: no valid yes to this exact proposal in this conversation.
     NotConfirmed,
@@ -124,7 +159,9 @@ fn check_payable(order: &Order, rule: Rule) -> Checked<()> {
         OrderStatus::InCollections => return refuse(rule, RefusalReason::InCollections),
         OrderStatus::Disputed => return refuse(rule, RefusalReason::Disputed),
         OrderStatus::Paid => return refuse(rule, RefusalReason::PaidOff),
-        OrderStatus::Cancelled | OrderStatus::Refunded => return refuse(rule, RefusalReason::NotActive(order.status)),
+        OrderStatus::Cancelled | OrderStatus::Refunded => {
+            return refuse(rule, RefusalReason::NotActive(order.status));
+        }
         OrderStatus::Active => {}
     }
     if order.open_dispute().is_some() {
@@ -154,12 +191,23 @@ pub fn check_extend(order: &Order) -> Checked<Extension> {
     if order.extended {
         return refuse(Rule::P3, RefusalReason::AlreadyExtended);
     }
-    let next = order.next_unpaid().expect("check_payable found an unpaid installment");
-    Ok(Extension { installment: next.seq, amount: next.amount, from: next.due, to: next.due + Duration::days(EXTENSION_DAYS) })
+    let next = order
+        .next_unpaid()
+        .expect("check_payable found an unpaid installment");
+    Ok(Extension {
+        installment: next.seq,
+        amount: next.amount,
+        from: next.due,
+        to: next.due + Duration::days(EXTENSION_DAYS),
+    })
 }
 
 pub fn apply_extension(order: &mut Order, extension: &Extension) {
-    if let Some(i) = order.installments.iter_mut().find(|i| i.seq == extension.installment) {
+    if let Some(i) = order
+        .installments
+        .iter_mut()
+        .find(|i| i.seq == extension.installment)
+    {
         i.due = extension.to;
     }
     order.extended = true;
@@ -174,7 +222,11 @@ pub struct ReturnReport {
 }
 
 /// P6: once per order, while active, within the merchant's window from delivery.
-pub fn check_return(order: &Order, merchant: &Merchant, now: OffsetDateTime) -> Checked<ReturnReport> {
+pub fn check_return(
+    order: &Order,
+    merchant: &Merchant,
+    now: OffsetDateTime,
+) -> Checked<ReturnReport> {
     if !order.returns.is_empty() {
         return refuse(Rule::P6, RefusalReason::ReturnAlreadyReported);
     }
@@ -189,20 +241,37 @@ pub fn check_return(order: &Order, merchant: &Merchant, now: OffsetDateTime) -> 
     if day > closed_on {
         return refuse(Rule::P6, RefusalReason::ReturnWindowClosed { closed_on });
     }
-    let installments: Vec<u32> = order.installments.iter().filter(|i| i.status.is_unpaid()).map(|i| i.seq).collect();
+    let installments: Vec<u32> = order
+        .installments
+        .iter()
+        .filter(|i| i.status.is_unpaid())
+        .map(|i| i.seq)
+        .collect();
     if installments.is_empty() {
         return refuse(Rule::P6, RefusalReason::NothingToPay);
     }
-    Ok(ReturnReport { reported_at: day, paused_until: day + Duration::days(RETURN_PAUSE_DAYS), installments })
+    Ok(ReturnReport {
+        reported_at: day,
+        paused_until: day + Duration::days(RETURN_PAUSE_DAYS),
+        installments,
+    })
 }
 
 pub fn apply_return(order: &mut Order, report: &ReturnReport) {
     pause(order, &report.installments);
-    order.returns.push(Return { reported_at: report.reported_at, paused_until: report.paused_until, status: ReturnStatus::Reported });
+    order.returns.push(Return {
+        reported_at: report.reported_at,
+        paused_until: report.paused_until,
+        status: ReturnStatus::Reported,
+    });
 }
 
 fn pause(order: &mut Order, seqs: &[u32]) {
-    for i in order.installments.iter_mut().filter(|i| seqs.contains(&i.seq)) {
+    for i in order
+        .installments
+        .iter_mut()
+        .filter(|i| seqs.contains(&i.seq))
+    {
         i.status = InstallmentStatus::Paused;
     }
 }
@@ -228,7 +297,13 @@ pub struct DisputeClaim {
 }
 
 /// P7-P10 for opening a dispute.
-pub fn check_dispute(order: &Order, merchant: &Merchant, claim: &DisputeClaim, actor: &Actor, now: OffsetDateTime) -> Checked<DisputeOpening> {
+pub fn check_dispute(
+    order: &Order,
+    merchant: &Merchant,
+    claim: &DisputeClaim,
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> Checked<DisputeOpening> {
     if claim.reason == DisputeReason::Unauthorized && !actor.has_skill("fraud") {
         return refuse(Rule::P10, RefusalReason::FraudNeedsSpecialist);
     }
@@ -242,10 +317,17 @@ pub fn check_dispute(order: &Order, merchant: &Merchant, claim: &DisputeClaim, a
     if today(now) > closed_on {
         return refuse(Rule::P7, RefusalReason::DisputeWindowClosed { closed_on });
     }
-    if matches!(claim.reason, DisputeReason::WrongItem | DisputeReason::FaultyItem) && !claim.merchant_contacted {
+    if matches!(
+        claim.reason,
+        DisputeReason::WrongItem | DisputeReason::FaultyItem
+    ) && !claim.merchant_contacted
+    {
         return refuse(
             Rule::P7,
-            RefusalReason::ContactMerchantFirst { merchant: merchant.name.clone(), support_email: merchant.support_email.clone() },
+            RefusalReason::ContactMerchantFirst {
+                merchant: merchant.name.clone(),
+                support_email: merchant.support_email.clone(),
+            },
         );
     }
     let amount = order.total();
@@ -253,8 +335,19 @@ pub fn check_dispute(order: &Order, merchant: &Merchant, claim: &DisputeClaim, a
     if amount.minor() > limit.minor() && !actor.has_skill("disputes") {
         return refuse(Rule::P9, RefusalReason::DisputeOverLimit { limit });
     }
-    let paused = order.installments.iter().filter(|i| i.status.is_unpaid()).map(|i| i.seq).collect();
-    Ok(DisputeOpening { reason: claim.reason, opened_at: today(now), amount, paused, details: claim.details.clone() })
+    let paused = order
+        .installments
+        .iter()
+        .filter(|i| i.status.is_unpaid())
+        .map(|i| i.seq)
+        .collect();
+    Ok(DisputeOpening {
+        reason: claim.reason,
+        opened_at: today(now),
+        amount,
+        paused,
+        details: claim.details.clone(),
+    })
 }
 
 /// 1,000.00 in the order's currency (1,000 for currencies without minor units).
@@ -283,15 +376,26 @@ pub struct PaymentLink {
 }
 
 pub fn check_payment_link(order: &Order, installment: Option<u32>) -> Checked<PaymentLink> {
-    if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Refunded | OrderStatus::Paid) || order.outstanding().minor() == 0 {
+    if matches!(
+        order.status,
+        OrderStatus::Cancelled | OrderStatus::Refunded | OrderStatus::Paid
+    ) || order.outstanding().minor() == 0
+    {
         return refuse(Rule::P12, RefusalReason::NothingToPay);
     }
     let target = match installment {
-        Some(seq) => order.installments.iter().find(|i| i.seq == seq && i.status.is_unpaid()),
+        Some(seq) => order
+            .installments
+            .iter()
+            .find(|i| i.seq == seq && i.status.is_unpaid()),
         None => order.next_unpaid(),
     };
     match target {
-        Some(i) => Ok(PaymentLink { installment: i.seq, amount: i.amount, due: i.due }),
+        Some(i) => Ok(PaymentLink {
+            installment: i.seq,
+            amount: i.amount,
+            due: i.due,
+        }),
         None => refuse(Rule::P12, RefusalReason::NothingToPay),
     }
 }
@@ -299,7 +403,11 @@ pub fn check_payment_link(order: &Order, installment: Option<u32>) -> Checked<Pa
 /// P13: an account can be deleted only without outstanding balance. With several
 /// currencies the first non-zero balance is named.
 pub fn check_deletion(orders: &[Order]) -> Checked<()> {
-    match orders.iter().map(Order::outstanding).find(|m| m.minor() > 0) {
+    match orders
+        .iter()
+        .map(Order::outstanding)
+        .find(|m| m.minor() > 0)
+    {
         Some(amount) => refuse(Rule::P13, RefusalReason::OutstandingBalance { amount }),
         None => Ok(()),
     }
@@ -322,7 +430,11 @@ pub const SURPLUS_BUSINESS_DAYS: (u8, u8) = (5, 7);
 
 pub fn refund_report(order: &Order) -> RefundReport {
     let refunded = order.refunded();
-    let before = Order { refunds: vec![], ..order.clone() }.outstanding();
+    let before = Order {
+        refunds: vec![],
+        ..order.clone()
+    }
+    .outstanding();
     let applied = refunded.minor().min(before.minor());
     RefundReport {
         refunds: order.refunds.clone(),

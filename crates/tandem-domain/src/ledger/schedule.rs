@@ -16,12 +16,20 @@ use crate::Money;
 pub const DEFAULT_FINANCING_MONTHS: u32 = 12;
 
 /// The schedule of a new order: all installments `scheduled`.
-pub fn schedule(plan: Plan, total: Money, purchased: Date, delivered: Option<Date>, financing_months: u32) -> Vec<Installment> {
+pub fn schedule(
+    plan: Plan,
+    total: Money,
+    purchased: Date,
+    delivered: Option<Date>,
+    financing_months: u32,
+) -> Vec<Installment> {
     let dues: Vec<Date> = match plan {
         Plan::PayIn30 => vec![delivered.unwrap_or(purchased) + Duration::days(30)],
         Plan::PayIn3 => (0..3).map(|i| purchased + Duration::days(30 * i)).collect(),
         Plan::PayIn4 => (0..4).map(|i| purchased + Duration::days(14 * i)).collect(),
-        Plan::Financing => (1..=financing_months.max(1)).map(|m| add_months(purchased, m)).collect(),
+        Plan::Financing => (1..=financing_months.max(1))
+            .map(|m| add_months(purchased, m))
+            .collect(),
     };
     split(total, dues.len())
         .into_iter()
@@ -70,14 +78,41 @@ mod tests {
     fn plans_follow_domain_rules() {
         let bought = date!(2026 - 10 - 20);
         let delivered = Some(date!(2026 - 10 - 25));
-        let dues = |plan| schedule(plan, sek(300_000), bought, delivered, 12).iter().map(|i| i.due).collect::<Vec<_>>();
+        let dues = |plan| {
+            schedule(plan, sek(300_000), bought, delivered, 12)
+                .iter()
+                .map(|i| i.due)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(dues(Plan::PayIn30), [date!(2026 - 11 - 24)]);
-        assert_eq!(dues(Plan::PayIn3), [date!(2026 - 10 - 20), date!(2026 - 11 - 19), date!(2026 - 12 - 19)]);
-        assert_eq!(dues(Plan::PayIn4), [date!(2026 - 10 - 20), date!(2026 - 11 - 03), date!(2026 - 11 - 17), date!(2026 - 12 - 01)]);
+        assert_eq!(
+            dues(Plan::PayIn3),
+            [
+                date!(2026 - 10 - 20),
+                date!(2026 - 11 - 19),
+                date!(2026 - 12 - 19)
+            ]
+        );
+        assert_eq!(
+            dues(Plan::PayIn4),
+            [
+                date!(2026 - 10 - 20),
+                date!(2026 - 11 - 03),
+                date!(2026 - 11 - 17),
+                date!(2026 - 12 - 01)
+            ]
+        );
         let financing = dues(Plan::Financing);
         assert_eq!(financing.len(), 12);
-        assert_eq!((financing[0], financing[11]), (date!(2026 - 11 - 20), date!(2027 - 10 - 20)));
-        assert_eq!(schedule(Plan::PayIn30, sek(1), bought, None, 12)[0].due, date!(2026 - 11 - 19), "undelivered: from purchase");
+        assert_eq!(
+            (financing[0], financing[11]),
+            (date!(2026 - 11 - 20), date!(2027 - 10 - 20))
+        );
+        assert_eq!(
+            schedule(Plan::PayIn30, sek(1), bought, None, 12)[0].due,
+            date!(2026 - 11 - 19),
+            "undelivered: from purchase"
+        );
     }
 
     #[test]
@@ -89,7 +124,13 @@ mod tests {
             let min = split.iter().map(Money::minor).min().unwrap();
             assert!(max - min <= 1);
         }
-        assert_eq!(split(sek(100_000), 3).iter().map(Money::minor).collect::<Vec<_>>(), [33_334, 33_333, 33_333]);
+        assert_eq!(
+            split(sek(100_000), 3)
+                .iter()
+                .map(Money::minor)
+                .collect::<Vec<_>>(),
+            [33_334, 33_333, 33_333]
+        );
     }
 
     #[test]

@@ -11,10 +11,10 @@ use tandem_domain::ConversationId;
 use tandem_store::ledger::AuditRecord;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, bearer, constant_time_eq};
 use crate::wire::{ErrorBody, timestamp};
-use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AuditQuery {
@@ -84,16 +84,40 @@ pub async fn list_audit(
     headers: HeaderMap,
 ) -> Result<Json<AuditList>, ApiError> {
     authorize_supervisor(&state, &headers)?;
-    let conversation = query.conversation.as_deref().map(ConversationId::parse).transpose()?;
-    let records = state.store.audit(conversation.as_ref(), query.limit.unwrap_or(tandem_store::MAX_PAGE)).await?;
-    Ok(Json(AuditList { records: records.into_iter().map(AuditView::from).collect() }))
+    let conversation = query
+        .conversation
+        .as_deref()
+        .map(ConversationId::parse)
+        .transpose()?;
+    let records = state
+        .store
+        .audit(
+            conversation.as_ref(),
+            query.limit.unwrap_or(tandem_store::MAX_PAGE),
+        )
+        .await?;
+    Ok(Json(AuditList {
+        records: records.into_iter().map(AuditView::from).collect(),
+    }))
 }
 
 fn authorize_supervisor(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let expected = state.settings.supervisor_token.as_ref().filter(|t| !t.is_empty());
+    let expected = state
+        .settings
+        .supervisor_token
+        .as_ref()
+        .filter(|t| !t.is_empty());
     match (expected, bearer(headers)) {
-        (Some(expected), Some(given)) if constant_time_eq(expected.expose().as_bytes(), given.as_bytes()) => Ok(()),
-        (None, _) => Err(ApiError::unauthorized("no supervisor token is configured on this server (auth.supervisor_token)")),
-        _ => Err(ApiError::unauthorized("send the supervisor token as 'Authorization: Bearer TOKEN'")),
+        (Some(expected), Some(given))
+            if constant_time_eq(expected.expose().as_bytes(), given.as_bytes()) =>
+        {
+            Ok(())
+        }
+        (None, _) => Err(ApiError::unauthorized(
+            "no supervisor token is configured on this server (auth.supervisor_token)",
+        )),
+        _ => Err(ApiError::unauthorized(
+            "send the supervisor token as 'Authorization: Bearer TOKEN'",
+        )),
     }
 }

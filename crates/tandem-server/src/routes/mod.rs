@@ -2,6 +2,7 @@
 //! `crate::conversations`, convert to wire types.
 
 pub mod assets;
+pub mod audit;
 pub mod conversations;
 pub mod demo;
 pub mod identity;

@@ -126,3 +126,26 @@ async fn everyday_numbers_pass_unchanged_without_a_notice() {
     assert_eq!(texts(&events), [("customer", "message", typed)]);
     assert_eq!(app.events(&chat, 0).await.len(), 1);
 }
+
+#[tokio::test]
+async fn card_numbers_in_csat_comments_are_masked_too() {
+    let app = spawn_app().await;
+    let chat = app.open().await;
+    app.say(&chat, "thanks", "m1").await;
+    app.action(&chat, "close", serde_json::json!({})).await;
+    let rated: serde_json::Value = app
+        .action(
+            &chat,
+            "csat",
+            serde_json::json!({"score": 2, "comment": "you charged 4111 1111 1111 1111 twice"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let comment = rated["events"][0]["csat"]["comment"].as_str().unwrap();
+    assert!(
+        !comment.contains("4111 1111") && comment.contains("1111") && comment.contains("twice"),
+        "{comment}"
+    );
+}

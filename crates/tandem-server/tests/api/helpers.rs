@@ -65,6 +65,7 @@ pub fn default_settings() -> Settings {
             conversation_burst: 10_000,
         },
         smtp: None,
+        supervisor_token: Some(Secret::new("supervisor-secret")),
     }
 }
 

@@ -5,11 +5,16 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use tandem_domain::ledger::rules::{Actor, RefusalReason, Rule};
-use tandem_domain::ledger::{Installment, InstallmentStatus, Item, Merchant, MerchantId, Order, OrderId, OrderStatus, Plan};
+use tandem_domain::ledger::{
+    Installment, InstallmentStatus, Item, Merchant, MerchantId, Order, OrderId, OrderStatus, Plan,
+};
 use tandem_domain::{ConversationId, Currency, CustomerId, FixedClock, Money};
 use tandem_store::Store;
 use tandem_store_sqlite::SqliteStore;
-use tandem_tools::{AccountBackend, BuiltinLedger, CallContext, Confirmation, HttpBackend, HttpBackendConfig, ToolOutcome, Tools, ledger_server};
+use tandem_tools::{
+    AccountBackend, BuiltinLedger, CallContext, Confirmation, HttpBackend, HttpBackendConfig,
+    ToolOutcome, Tools, ledger_server,
+};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 use tokio::net::TcpListener;
@@ -21,7 +26,12 @@ pub fn sek(amount: &str) -> Money {
 }
 
 pub fn merchant(id: &str, name: &str) -> Merchant {
-    Merchant { id: MerchantId::parse(id).unwrap(), name: name.into(), support_email: format!("help@{id}.example"), return_window_days: 30 }
+    Merchant {
+        id: MerchantId::parse(id).unwrap(),
+        name: name.into(),
+        support_email: format!("help@{id}.example"),
+        return_window_days: 30,
+    }
 }
 
 pub fn order(id: &str, customer: &str, merchant: &str, amount: &str, due: Date) -> Order {
@@ -34,8 +44,16 @@ pub fn order(id: &str, customer: &str, merchant: &str, amount: &str, due: Date) 
         currency: Currency::parse("SEK").unwrap(),
         plan: Plan::PayIn30,
         status: OrderStatus::Active,
-        items: vec![Item { name: "Winter boots".into(), price: sek(amount) }],
-        installments: vec![Installment { seq: 1, due, amount: sek(amount), status: InstallmentStatus::Scheduled }],
+        items: vec![Item {
+            name: "Winter boots".into(),
+            price: sek(amount),
+        }],
+        installments: vec![Installment {
+            seq: 1,
+            due,
+            amount: sek(amount),
+            status: InstallmentStatus::Scheduled,
+        }],
         extended: false,
         returns: vec![],
         refunds: vec![],
@@ -77,7 +95,8 @@ impl Drop for Server {
 /// A listener on a random free loopback port in 10000-30000.
 pub async fn loopback_listener() -> TcpListener {
     for _ in 0..500 {
-        let port = 10_000 + (std::collections::hash_map::RandomState::new().hash_one(0u8) % 20_000) as u16;
+        let port =
+            10_000 + (std::collections::hash_map::RandomState::new().hash_one(0u8) % 20_000) as u16;
         if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)).await {
             return listener;
         }
@@ -97,14 +116,51 @@ pub async fn spawn(router: axum::Router) -> Server {
 
 /// A fresh store holding two orders of Anna's and one of another customer's.
 async fn seeded_store() -> (Arc<dyn Store>, TempDir) {
-    let dir = TempDir(std::env::temp_dir().join(format!("tandem-tools-{}-{}", std::process::id(), uuid::Uuid::new_v4())));
+    let dir = TempDir(std::env::temp_dir().join(format!(
+        "tandem-tools-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4()
+    )));
     std::fs::create_dir_all(&dir.0).unwrap();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.0.join("t.db")).await.unwrap());
-    store.upsert_merchant(&merchant("m_zal", "Zalando")).await.unwrap();
-    store.upsert_merchant(&merchant("m_elg", "Elgiganten")).await.unwrap();
-    store.put_order(&order("ORD-1001", "cus_anna", "m_zal", "1200.00", date!(2026 - 12 - 03))).await.unwrap();
-    store.put_order(&order("ORD-1004", "cus_anna", "m_elg", "899.00", date!(2026 - 12 - 05))).await.unwrap();
-    store.put_order(&order("ORD-2001", "cus_other", "m_zal", "9990.00", date!(2026 - 12 - 16))).await.unwrap();
+    store
+        .upsert_merchant(&merchant("m_zal", "Zalando"))
+        .await
+        .unwrap();
+    store
+        .upsert_merchant(&merchant("m_elg", "Elgiganten"))
+        .await
+        .unwrap();
+    store
+        .put_order(&order(
+            "ORD-1001",
+            "cus_anna",
+            "m_zal",
+            "1200.00",
+            date!(2026 - 12 - 03),
+        ))
+        .await
+        .unwrap();
+    store
+        .put_order(&order(
+            "ORD-1004",
+            "cus_anna",
+            "m_elg",
+            "899.00",
+            date!(2026 - 12 - 05),
+        ))
+        .await
+        .unwrap();
+    store
+        .put_order(&order(
+            "ORD-2001",
+            "cus_other",
+            "m_zal",
+            "9990.00",
+            date!(2026 - 12 - 16),
+        ))
+        .await
+        .unwrap();
     (store, dir)
 }
 
@@ -122,8 +178,18 @@ fn anna() -> CallContext {
 /// The engine on the built-in ledger, in-process.
 pub async fn builtin() -> World {
     let (store, dir) = seeded_store().await;
-    let tools = Tools::new(Arc::new(BuiltinLedger::new(Arc::clone(&store))), Arc::clone(&store));
-    World { store, tools, ctx: anna(), http: None, _server: None, _dir: dir }
+    let tools = Tools::new(
+        Arc::new(BuiltinLedger::new(Arc::clone(&store))),
+        Arc::clone(&store),
+    );
+    World {
+        store,
+        tools,
+        ctx: anna(),
+        http: None,
+        _server: None,
+        _dir: dir,
+    }
 }
 
 /// The engine on an [`HttpBackend`] talking to `tandem ledger serve`'s router over the
@@ -138,12 +204,29 @@ pub async fn http_over(backend: impl FnOnce(Arc<dyn Store>) -> Arc<dyn AccountBa
     let router = ledger_server::router(backend(Arc::clone(&store)), Arc::new(FixedClock::new(NOW)));
     let server = spawn(router).await;
     let http = Arc::new(HttpBackend::new(HttpBackendConfig::new(&server.base)).unwrap());
-    let tools = Tools::new(Arc::clone(&http) as Arc<dyn AccountBackend>, Arc::clone(&store));
-    World { store, tools, ctx: anna(), http: Some(http), _server: Some(server), _dir: dir }
+    let tools = Tools::new(
+        Arc::clone(&http) as Arc<dyn AccountBackend>,
+        Arc::clone(&store),
+    );
+    World {
+        store,
+        tools,
+        ctx: anna(),
+        http: Some(http),
+        _server: Some(server),
+        _dir: dir,
+    }
 }
 
 pub async fn due(store: &Arc<dyn Store>, id: &str) -> Date {
-    store.order(&OrderId::parse(id).unwrap()).await.unwrap().unwrap().order.installments[0].due
+    store
+        .order(&OrderId::parse(id).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .order
+        .installments[0]
+        .due
 }
 
 pub fn proposal(outcome: &ToolOutcome) -> String {
@@ -161,5 +244,9 @@ pub fn refusal(outcome: &ToolOutcome) -> (Rule, RefusalReason) {
 }
 
 pub fn yes(proposal: &str) -> Confirmation {
-    Confirmation { proposal: proposal.into(), shown_seq: 2, yes_seq: 3 }
+    Confirmation {
+        proposal: proposal.into(),
+        shown_seq: 2,
+        yes_seq: 3,
+    }
 }
