@@ -10,33 +10,6 @@ use time::OffsetDateTime;
 
 use crate::{ClientMsgId, Language, MessageText, ParseError};
 
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, ParseError> {
-                match raw {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(ParseError::new(
-                        stringify!($name),
-                        format!("unknown value {other:?}"),
-                    )),
-                }
-            }
-        }
-    };
-}
-
 string_enum!(
     /// What an event is.
     EventKind {

@@ -19,6 +19,37 @@
 
 #![forbid(unsafe_code)]
 
+/// An enum whose variants have fixed snake_case names: `as_str`, `parse` (with a
+/// [`ParseError`] naming the type), `ALL`, `Display`, and serde under the same names.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::ParseError> {
+                match raw {
+                    $($text => Ok($name::$variant),)+
+                    other => Err($crate::ParseError::new(stringify!($name), format!("unknown value {other:?}"))),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod card;
 pub mod clock;
 pub mod conversation;

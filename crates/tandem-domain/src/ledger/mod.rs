@@ -15,41 +15,12 @@ use time::{Date, OffsetDateTime};
 
 use crate::{Currency, CustomerId, Money, ParseError};
 
-macro_rules! ledger_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, ParseError> {
-                match raw {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(ParseError::new(stringify!($name), format!("unknown value {other:?}"))),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-ledger_enum!(
+string_enum!(
     /// How an order is paid.
     Plan { PayIn30 = "pay_in_30", PayIn3 = "pay_in_3", PayIn4 = "pay_in_4", Financing = "financing" }
 );
 
-ledger_enum!(
+string_enum!(
     OrderStatus {
         Active = "active",
         Paid = "paid",
@@ -60,15 +31,15 @@ ledger_enum!(
     }
 );
 
-ledger_enum!(
+string_enum!(
     InstallmentStatus { Scheduled = "scheduled", Paid = "paid", Overdue = "overdue", Paused = "paused" }
 );
 
-ledger_enum!(
+string_enum!(
     ReturnStatus { Reported = "reported", RegisteredByMerchant = "registered_by_merchant", Refunded = "refunded" }
 );
 
-ledger_enum!(
+string_enum!(
     DisputeReason {
         NotReceived = "not_received",
         WrongItem = "wrong_item",
@@ -78,7 +49,7 @@ ledger_enum!(
     }
 );
 
-ledger_enum!(
+string_enum!(
     DisputeStatus {
         Open = "open",
         WaitingMerchant = "waiting_merchant",
@@ -87,7 +58,7 @@ ledger_enum!(
     }
 );
 
-ledger_enum!(
+string_enum!(
     FeeKind { LateFee = "late_fee", ReminderFee = "reminder_fee" }
 );
 
