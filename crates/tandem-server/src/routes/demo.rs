@@ -13,12 +13,23 @@ use crate::wire::{DemoCustomer, DemoToken, DemoTokenQuery, ErrorBody};
 /// How long a demo customer token is valid.
 const DEMO_TOKEN_TTL: time::Duration = time::Duration::hours(12);
 
-/// The demo customers.
+/// The demo customers, the personas first.
 #[utoipa::path(get, path = "/demo/customers", tag = "demo", responses((status = 200, body = Vec<DemoCustomer>)))]
 pub async fn list_customers(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<DemoCustomer>>, ApiError> {
-    let customers = state.store.customers().await?;
+    let mut customers = state.store.customers().await?;
+    // The demo personas first, in their order; then everyone else by id.
+    let personas: Vec<_> = tandem_domain::demo::personas()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    customers.sort_by_key(|c| {
+        personas
+            .iter()
+            .position(|p| *p == c.id)
+            .unwrap_or(personas.len())
+    });
     Ok(Json(
         customers
             .into_iter()
