@@ -28,7 +28,7 @@ const STORAGE_PREFIX = "tandem.chat.v1:";
 const STRINGS = {
   en: {
     title: "Chat with us",
-    subtitle: "Our assistant answers right away. A person is always one click away.",
+    subtitle: "Write to us here. A person is always one click away.",
     openChat: "Open chat",
     closeChat: "Close chat",
     message: "Message",
@@ -74,7 +74,7 @@ const STRINGS = {
   },
   sv: {
     title: "Chatta med oss",
-    subtitle: "Vår assistent svarar direkt. En person finns alltid ett klick bort.",
+    subtitle: "Skriv till oss här. En person finns alltid ett klick bort.",
     openChat: "Öppna chatten",
     closeChat: "Stäng chatten",
     message: "Meddelande",
@@ -120,7 +120,7 @@ const STRINGS = {
   },
   de: {
     title: "Chatten Sie mit uns",
-    subtitle: "Unser Assistent antwortet sofort. Ein Mensch ist immer nur einen Klick entfernt.",
+    subtitle: "Schreiben Sie uns hier. Ein Mensch ist immer nur einen Klick entfernt.",
     openChat: "Chat öffnen",
     closeChat: "Chat schließen",
     message: "Nachricht",
