@@ -32,8 +32,7 @@ pub mod words;
 use std::sync::Arc;
 
 use serde_json::json;
-use tandem_domain::ledger::DisputeReason;
-use tandem_domain::ledger::rules::{self, Actor, DisputeClaim, Refusal, RefusalReason, Rule};
+use tandem_domain::ledger::rules::{self, Actor, Refusal, RefusalReason, Rule};
 use tandem_domain::{ConversationId, CustomerId};
 use tandem_store::Store;
 use tandem_store::ledger::{AuditRecord, Proposal, ProposalState, VersionedOrder};
@@ -41,7 +40,10 @@ use time::OffsetDateTime;
 
 pub use backend::{AccountBackend, BackendError, BuiltinLedger, LedgerOp};
 pub use http_adapter::{BearerToken, HttpBackend, HttpBackendConfig};
-pub use request::{Confirmation, Executed, OrderView, Proposed, Tool, ToolOutcome, ToolRequest};
+use request::request_from_args;
+pub use request::{
+    Confirmation, Executed, OrderView, Proposed, Tool, ToolOutcome, ToolRequest, resolve,
+};
 use words::Lang;
 
 /// How long a proposal can be confirmed.
@@ -542,55 +544,4 @@ impl Tools {
 
 fn plan_tool(op: &LedgerOp) -> Tool {
     Tool::parse(op.tool()).expect("every op is a tool")
-}
-
-/// Which of the customer's orders `typed` means: an order id (exact, any case), else the
-/// orders whose merchant or an item is named in it (P2: only the customer's own orders are
-/// ever searched).
-pub fn resolve<'a>(views: &'a [(i64, OrderView)], typed: &str) -> Vec<&'a (i64, OrderView)> {
-    let text = typed.trim().to_lowercase();
-    if let Some(exact) = views.iter().find(|(_, v)| v.order.id.matches(&text)) {
-        return vec![exact];
-    }
-    if text.len() < 3 {
-        return vec![];
-    }
-    let named = |name: &str| {
-        let name = name.to_lowercase();
-        name.len() >= 3 && (text.contains(&name) || name.contains(&text))
-    };
-    let by_merchant: Vec<_> = views
-        .iter()
-        .filter(|(_, v)| named(&v.merchant.name))
-        .collect();
-    if !by_merchant.is_empty() {
-        return by_merchant;
-    }
-    views
-        .iter()
-        .filter(|(_, v)| v.order.items.iter().any(|i| named(&i.name)))
-        .collect()
-}
-
-/// Rebuilds a request from a proposal's stored arguments.
-fn request_from_args(tool: &str, args: &serde_json::Value) -> Option<ToolRequest> {
-    let order = || args["order"].as_str().map(str::to_owned);
-    Some(match Tool::parse(tool)? {
-        Tool::ExtendDueDate => ToolRequest::ExtendDueDate { order: order()? },
-        Tool::ReportReturn => ToolRequest::ReportReturn { order: order()? },
-        Tool::OpenDispute => ToolRequest::OpenDispute {
-            order: order()?,
-            claim: DisputeClaim {
-                reason: DisputeReason::parse(args["reason"].as_str()?).ok()?,
-                merchant_contacted: args["merchant_contacted"].as_bool().unwrap_or(false),
-                details: args["details"].as_str().map(str::to_owned),
-            },
-        },
-        Tool::SendPaymentLink => ToolRequest::SendPaymentLink {
-            order: order()?,
-            installment: args["installment"].as_u64().map(|i| i as u32),
-        },
-        Tool::RequestAccountDeletion => ToolRequest::RequestAccountDeletion,
-        Tool::LookupOrders | Tool::GetOrder | Tool::RefundStatus => return None,
-    })
 }

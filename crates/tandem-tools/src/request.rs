@@ -1,7 +1,7 @@
 //! What a caller asks of the tools and what it gets back.
 
 use tandem_domain::ledger::rules::{DisputeClaim, RefundReport, Refusal};
-use tandem_domain::ledger::{Merchant, Order};
+use tandem_domain::ledger::{DisputeReason, Merchant, Order};
 
 /// The tools of DOMAIN.md (handoff is the conversation's, not the ledger's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -200,4 +200,55 @@ pub enum Executed {
         refusal: Refusal,
         words: String,
     },
+}
+
+/// Which of the customer's orders `typed` means: an order id (exact, any case), else the
+/// orders whose merchant or an item is named in it (P2: only the customer's own orders are
+/// ever searched).
+pub fn resolve<'a>(views: &'a [(i64, OrderView)], typed: &str) -> Vec<&'a (i64, OrderView)> {
+    let text = typed.trim().to_lowercase();
+    if let Some(exact) = views.iter().find(|(_, v)| v.order.id.matches(&text)) {
+        return vec![exact];
+    }
+    if text.len() < 3 {
+        return vec![];
+    }
+    let named = |name: &str| {
+        let name = name.to_lowercase();
+        name.len() >= 3 && (text.contains(&name) || name.contains(&text))
+    };
+    let by_merchant: Vec<_> = views
+        .iter()
+        .filter(|(_, v)| named(&v.merchant.name))
+        .collect();
+    if !by_merchant.is_empty() {
+        return by_merchant;
+    }
+    views
+        .iter()
+        .filter(|(_, v)| v.order.items.iter().any(|i| named(&i.name)))
+        .collect()
+}
+
+/// Rebuilds a request from a proposal's stored arguments.
+pub(crate) fn request_from_args(tool: &str, args: &serde_json::Value) -> Option<ToolRequest> {
+    let order = || args["order"].as_str().map(str::to_owned);
+    Some(match Tool::parse(tool)? {
+        Tool::ExtendDueDate => ToolRequest::ExtendDueDate { order: order()? },
+        Tool::ReportReturn => ToolRequest::ReportReturn { order: order()? },
+        Tool::OpenDispute => ToolRequest::OpenDispute {
+            order: order()?,
+            claim: DisputeClaim {
+                reason: DisputeReason::parse(args["reason"].as_str()?).ok()?,
+                merchant_contacted: args["merchant_contacted"].as_bool().unwrap_or(false),
+                details: args["details"].as_str().map(str::to_owned),
+            },
+        },
+        Tool::SendPaymentLink => ToolRequest::SendPaymentLink {
+            order: order()?,
+            installment: args["installment"].as_u64().map(|i| i as u32),
+        },
+        Tool::RequestAccountDeletion => ToolRequest::RequestAccountDeletion,
+        Tool::LookupOrders | Tool::GetOrder | Tool::RefundStatus => return None,
+    })
 }
