@@ -76,6 +76,9 @@ fn locked(until: OffsetDateTime, now: OffsetDateTime) -> ApiError {
 /// Sends a one-time code to `email` if it belongs to a customer. Answers the same either
 /// way; refuses while the email's verification is locked (for unknown emails too), when
 /// no mailer is configured, and when the conversation is verified already or closed.
+/// The shortest time between two codes for one conversation.
+pub const RESEND_COOLDOWN: time::Duration = time::Duration::seconds(60);
+
 pub async fn request_code(
     state: &AppState,
     conversation: &Conversation,
@@ -102,6 +105,17 @@ pub async fn request_code(
     let lockout = state.store.lockout(&key).await?.current(&policy, now);
     if let Err(identity::Locked { until }) = identity::may_request(&lockout, now) {
         return Err(locked(until, now));
+    }
+    // One code per conversation per minute, so nobody floods an inbox. Known and unknown
+    // emails both store a challenge, so the answer reveals nothing.
+    if let Some(previous) = state.store.challenge(&conversation.id).await? {
+        let wait = RESEND_COOLDOWN - (now - previous.issued_at);
+        if wait > time::Duration::ZERO {
+            return Err(ApiError {
+                message: "a code was sent less than a minute ago; please check your inbox or wait a moment".into(),
+                ..ApiError::rate_limited(wait.whole_seconds().unsigned_abs().max(1))
+            });
+        }
     }
     let code = OtpCode::from_number(rand::rng().random_range(0..1_000_000))
         .expect("drawn below one million");

@@ -410,3 +410,46 @@ async fn the_openapi_document_describes_verification() {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }
 }
+
+#[tokio::test]
+async fn codes_are_sent_at_most_once_a_minute_per_conversation() {
+    let (app, clock) = spawn_demo_on_clock().await;
+    let chat = open_in(&app, "en").await;
+    assert_eq!(
+        request_code(&app, &chat, "anna@example.com").await.status(),
+        202
+    );
+    let again = request_code(&app, &chat, "anna@example.com").await;
+    assert!(
+        again.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            <= 60
+    );
+    assert_eq!(error_code(again).await, (429, "rate_limited".into()));
+    // The same answer for an unknown email: the cooldown reveals nothing.
+    let other = open_in(&app, "en").await;
+    assert_eq!(
+        request_code(&app, &other, "nobody@example.com")
+            .await
+            .status(),
+        202
+    );
+    assert_eq!(
+        error_code(request_code(&app, &other, "nobody@example.com").await).await,
+        (429, "rate_limited".into())
+    );
+    assert_eq!(
+        mailbox(&app, "anna@example.com").await.len(),
+        1,
+        "one mail only"
+    );
+    clock.advance(Duration::seconds(61));
+    assert_eq!(
+        request_code(&app, &chat, "anna@example.com").await.status(),
+        202
+    );
+    assert_eq!(mailbox(&app, "anna@example.com").await.len(), 2);
+}
