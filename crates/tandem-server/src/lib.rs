@@ -45,6 +45,7 @@ use axum::routing::{get, post};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tandem_domain::Clock;
 use tandem_store::Store;
+use tandem_tools::{AccountBackend, BuiltinLedger, Tools};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -89,6 +90,9 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Sends verification codes (P1).
     pub mailer: Arc<dyn mail::Mailer>,
+    /// The account tools behind the policy engine, for the AI agent and the agent
+    /// console.
+    pub tools: Arc<Tools>,
 }
 
 impl AppState {
@@ -99,6 +103,10 @@ impl AppState {
         settings: Settings,
     ) -> Self {
         let mailer = mail::for_settings(&settings, &store, &clock);
+        let tools = Arc::new(Tools::new(
+            Arc::new(BuiltinLedger::new(Arc::clone(&store))),
+            Arc::clone(&store),
+        ));
         Self {
             store,
             bus,
@@ -113,7 +121,15 @@ impl AppState {
             streams: TaskTracker::new(),
             metrics: metrics::recorder(),
             mailer,
+            tools,
         }
+    }
+
+    /// Uses `backend` for account data instead of the built-in ledger (e.g. a company's
+    /// own backend through the HTTP adapter).
+    pub fn with_account_backend(mut self, backend: Arc<dyn AccountBackend>) -> Self {
+        self.tools = Arc::new(Tools::new(backend, Arc::clone(&self.store)));
+        self
     }
 }
 

@@ -108,8 +108,7 @@ pub(crate) async fn shutdown_signal() {
 async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Result<()> {
     let store = OpenStore::open(&config).await?;
     let shared = store.shared();
-    // used by the AI agent and the agent console (not yet held by the server's state)
-    let _ledger = crate::ledger::backend(&config, &shared)?;
+    let ledger = crate::ledger::backend(&config, &shared)?;
     if seed_demo {
         seed_demo_world(shared.as_ref())
             .await
@@ -124,7 +123,8 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
         Arc::new(LocalBus::new()),
         Arc::new(SystemClock),
         settings,
-    );
+    )
+    .with_account_backend(ledger);
     if seed_demo {
         println!("tandem demo is running:");
         println!("  demo page (widget):  http://{addr}/");
