@@ -6,85 +6,33 @@ use sqlx::postgres::PgRow;
 use tandem_domain::ledger::{Merchant, MerchantId, Order, OrderId};
 use tandem_domain::{ConversationId, CustomerId};
 use tandem_store::ledger::{
-    AuditRecord, LedgerStore, LedgerWrite, Proposal, ProposalState, VersionedOrder, WriteOutcome,
-    format_date, order_from_json, order_to_json,
+    AuditRecord, Columns, LedgerStore, LedgerWrite, Proposal, ProposalState, VersionedOrder,
+    WriteOutcome, audit_from, format_date, json_from_text, merchant_from, order_to_json,
+    proposal_from, versioned_from,
 };
-use tandem_store::{Result, StoreError, from_millis, parse_stored, to_millis};
+use tandem_store::{Result, StoreError, to_millis};
 
 use crate::{PostgresStore, backend};
 
-fn json(raw: &str) -> Result<serde_json::Value> {
-    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
+/// Column access for the shared row mapping of `tandem_store::ledger`.
+struct Cols<'a>(&'a PgRow);
 
-fn versioned(row: &PgRow) -> Result<VersionedOrder> {
-    let doc: String = row.try_get("doc").map_err(backend)?;
-    Ok(VersionedOrder {
-        order: order_from_json(&doc)?,
-        version: row.try_get("version").map_err(backend)?,
-    })
-}
+impl Columns for Cols<'_> {
+    fn text(&self, column: &str) -> Result<String> {
+        self.0.try_get(column).map_err(backend)
+    }
 
-fn merchant_row(row: &PgRow) -> Result<Merchant> {
-    let id: String = row.try_get("id").map_err(backend)?;
-    let days: i64 = row.try_get("return_window_days").map_err(backend)?;
-    Ok(Merchant {
-        id: parse_stored(&id, MerchantId::parse)?,
-        name: row.try_get("name").map_err(backend)?,
-        support_email: row.try_get("support_email").map_err(backend)?,
-        return_window_days: u16::try_from(days).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    })
-}
+    fn opt_text(&self, column: &str) -> Result<Option<String>> {
+        self.0.try_get(column).map_err(backend)
+    }
 
-fn proposal_row(row: &PgRow) -> Result<Proposal> {
-    let get = |c: &str| row.try_get::<String, _>(c).map_err(backend);
-    let order: Option<String> = row.try_get("order_id").map_err(backend)?;
-    Ok(Proposal {
-        id: get("id")?,
-        conversation: parse_stored(&get("conversation_id")?, ConversationId::parse)?,
-        customer: parse_stored(&get("customer_id")?, CustomerId::parse)?,
-        actor: get("actor")?,
-        tool: get("tool")?,
-        args: json(&get("args")?)?,
-        words: get("words")?,
-        order: order
-            .as_deref()
-            .map(|o| parse_stored(o, OrderId::parse))
-            .transpose()?,
-        order_version: row.try_get("order_version").map_err(backend)?,
-        created_at: from_millis(row.try_get("created_at").map_err(backend)?)?,
-        state: ProposalState::parse(&get("state")?)?,
-    })
-}
+    fn int(&self, column: &str) -> Result<i64> {
+        self.0.try_get(column).map_err(backend)
+    }
 
-fn audit_row(row: &PgRow) -> Result<AuditRecord> {
-    let opt = |c: &str| row.try_get::<Option<String>, _>(c).map_err(backend);
-    let seq = |c: &str| {
-        row.try_get::<Option<i64>, _>(c)
-            .map_err(backend)
-            .map(|v| v.map(|s| s as u64))
-    };
-    Ok(AuditRecord {
-        at: from_millis(row.try_get("at").map_err(backend)?)?,
-        actor_kind: row.try_get("actor_kind").map_err(backend)?,
-        actor_id: opt("actor_id")?,
-        customer: opt("customer_id")?
-            .as_deref()
-            .map(|c| parse_stored(c, CustomerId::parse))
-            .transpose()?,
-        conversation: opt("conversation_id")?
-            .as_deref()
-            .map(|c| parse_stored(c, ConversationId::parse))
-            .transpose()?,
-        event_seq: seq("event_seq")?,
-        tool: row.try_get("tool").map_err(backend)?,
-        args: json(&row.try_get::<String, _>("args").map_err(backend)?)?,
-        outcome: row.try_get("outcome").map_err(backend)?,
-        rule: opt("rule")?,
-        proposal: opt("proposal_id")?,
-        confirmation_seq: seq("confirmation_seq")?,
-        result: json(&row.try_get::<String, _>("result").map_err(backend)?)?,
-    })
+    fn opt_int(&self, column: &str) -> Result<Option<i64>> {
+        self.0.try_get(column).map_err(backend)
+    }
 }
 
 #[async_trait]
@@ -113,7 +61,7 @@ impl LedgerStore for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        rows.first().map(merchant_row).transpose()
+        rows.first().map(|r| merchant_from(&Cols(r))).transpose()
     }
 
     async fn put_order(&self, order: &Order) -> Result<()> {
@@ -140,7 +88,7 @@ impl LedgerStore for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
-        rows.first().map(versioned).transpose()
+        rows.first().map(|r| versioned_from(&Cols(r))).transpose()
     }
 
     async fn orders_of(&self, customer: &CustomerId) -> Result<Vec<VersionedOrder>> {
@@ -149,7 +97,7 @@ impl LedgerStore for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
-        rows.iter().map(versioned).collect()
+        rows.iter().map(|r| versioned_from(&Cols(r))).collect()
     }
 
     async fn all_orders(&self) -> Result<Vec<Order>> {
@@ -157,7 +105,9 @@ impl LedgerStore for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
-        rows.iter().map(|r| versioned(r).map(|v| v.order)).collect()
+        rows.iter()
+            .map(|r| versioned_from(&Cols(r)).map(|v| v.order))
+            .collect()
     }
 
     async fn commit_write(&self, write: &LedgerWrite) -> Result<WriteOutcome> {
@@ -169,7 +119,7 @@ impl LedgerStore for PostgresStore {
                 .await
                 .map_err(backend)?;
         if let Some(row) = earlier.first() {
-            return Ok(WriteOutcome::Replayed(json(
+            return Ok(WriteOutcome::Replayed(json_from_text(
                 &row.try_get::<String, _>("result").map_err(backend)?,
             )?));
         }
@@ -210,7 +160,7 @@ impl LedgerStore for PostgresStore {
             .map(|r| {
                 Ok((
                     r.try_get("kind").map_err(backend)?,
-                    json(&r.try_get::<String, _>("result").map_err(backend)?)?,
+                    json_from_text(&r.try_get::<String, _>("result").map_err(backend)?)?,
                 ))
             })
             .collect()
@@ -223,7 +173,7 @@ impl LedgerStore for PostgresStore {
             .await
             .map_err(backend)?;
         rows.first()
-            .map(|r| json(&r.try_get::<String, _>("result").map_err(backend)?))
+            .map(|r| json_from_text(&r.try_get::<String, _>("result").map_err(backend)?))
             .transpose()
     }
 
@@ -251,7 +201,7 @@ impl LedgerStore for PostgresStore {
 
     async fn proposal(&self, id: &str) -> Result<Option<Proposal>> {
         let rows = sqlx::query("SELECT id, conversation_id, customer_id, actor, tool, args::text AS args, words, order_id, order_version, created_at, state FROM proposals WHERE id = $1").bind(id).fetch_all(&self.pool).await.map_err(backend)?;
-        rows.first().map(proposal_row).transpose()
+        rows.first().map(|r| proposal_from(&Cols(r))).transpose()
     }
 
     async fn set_proposal_state(
@@ -316,6 +266,6 @@ impl LedgerStore for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        rows.iter().map(audit_row).collect()
+        rows.iter().map(|r| audit_from(&Cols(r))).collect()
     }
 }

@@ -364,3 +364,85 @@ pub fn order_from_json(json: &str) -> Result<Order> {
         .map_err(corrupt)?
         .into_order()
 }
+
+/// Column access a backend gives its rows, so that turning rows into ledger records is
+/// written once here rather than once per backend.
+pub trait Columns {
+    fn text(&self, column: &str) -> Result<String>;
+    fn opt_text(&self, column: &str) -> Result<Option<String>>;
+    fn int(&self, column: &str) -> Result<i64>;
+    fn opt_int(&self, column: &str) -> Result<Option<i64>>;
+}
+
+fn json_column(row: &impl Columns, column: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(&row.text(column)?).map_err(corrupt)
+}
+
+/// A row of `version, doc`.
+pub fn versioned_from(row: &impl Columns) -> Result<VersionedOrder> {
+    Ok(VersionedOrder {
+        order: order_from_json(&row.text("doc")?)?,
+        version: row.int("version")?,
+    })
+}
+
+pub fn merchant_from(row: &impl Columns) -> Result<Merchant> {
+    Ok(Merchant {
+        id: crate::parse_stored(&row.text("id")?, MerchantId::parse)?,
+        name: row.text("name")?,
+        support_email: row.text("support_email")?,
+        return_window_days: u16::try_from(row.int("return_window_days")?).map_err(corrupt)?,
+    })
+}
+
+pub fn proposal_from(row: &impl Columns) -> Result<Proposal> {
+    Ok(Proposal {
+        id: row.text("id")?,
+        conversation: crate::parse_stored(&row.text("conversation_id")?, ConversationId::parse)?,
+        customer: crate::parse_stored(&row.text("customer_id")?, CustomerId::parse)?,
+        actor: row.text("actor")?,
+        tool: row.text("tool")?,
+        args: json_column(row, "args")?,
+        words: row.text("words")?,
+        order: row
+            .opt_text("order_id")?
+            .as_deref()
+            .map(|o| crate::parse_stored(o, OrderId::parse))
+            .transpose()?,
+        order_version: row.opt_int("order_version")?,
+        created_at: crate::from_millis(row.int("created_at")?)?,
+        state: ProposalState::parse(&row.text("state")?)?,
+    })
+}
+
+pub fn audit_from(row: &impl Columns) -> Result<AuditRecord> {
+    let seq = |c: &str| row.opt_int(c).map(|v| v.map(|s| s as u64));
+    Ok(AuditRecord {
+        at: crate::from_millis(row.int("at")?)?,
+        actor_kind: row.text("actor_kind")?,
+        actor_id: row.opt_text("actor_id")?,
+        customer: row
+            .opt_text("customer_id")?
+            .as_deref()
+            .map(|c| crate::parse_stored(c, CustomerId::parse))
+            .transpose()?,
+        conversation: row
+            .opt_text("conversation_id")?
+            .as_deref()
+            .map(|c| crate::parse_stored(c, ConversationId::parse))
+            .transpose()?,
+        event_seq: seq("event_seq")?,
+        tool: row.text("tool")?,
+        args: json_column(row, "args")?,
+        outcome: row.text("outcome")?,
+        rule: row.opt_text("rule")?,
+        proposal: row.opt_text("proposal_id")?,
+        confirmation_seq: seq("confirmation_seq")?,
+        result: json_column(row, "result")?,
+    })
+}
+
+/// A JSON column read as text.
+pub fn json_from_text(raw: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(raw).map_err(corrupt)
+}
