@@ -22,16 +22,19 @@ const PERSONAS: &[(&str, &str, &str, &str, &str)] = &[
 
 /// The demo customers, in the order the demo page lists them.
 pub fn personas() -> Vec<Customer> {
-    PERSONAS
-        .iter()
-        .map(|(id, name, email, market, language)| Customer {
-            id: CustomerId::parse(id).expect("demo ids are valid"),
-            name: (*name).to_owned(),
-            email: (*email).to_owned(),
-            market: Market::parse(market).expect("demo markets are valid"),
-            language: Language::parse(language).expect("demo languages are valid"),
-        })
-        .collect()
+    PERSONAS.iter().map(customer).collect()
+}
+
+/// A demo customer from its (id, name, email, market, language) row.
+pub(crate) fn customer(row: &(&str, &str, &str, &str, &str)) -> Customer {
+    let (id, name, email, market, language) = *row;
+    Customer {
+        id: CustomerId::parse(id).expect("demo ids are valid"),
+        name: name.to_owned(),
+        email: email.to_owned(),
+        market: Market::parse(market).expect("demo markets are valid"),
+        language: Language::parse(language).expect("demo languages are valid"),
+    }
 }
 
 #[cfg(test)]

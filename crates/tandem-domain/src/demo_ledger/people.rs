@@ -1,7 +1,7 @@
 //! The demo's customers (the personas of [`crate::demo`] first) and merchants.
 
 use crate::ledger::{Merchant, MerchantId};
-use crate::{Customer, CustomerId, Language, Market, demo};
+use crate::{Customer, demo};
 
 /// (id, name, email, market, language): customers beyond the personas.
 const MORE_CUSTOMERS: &[(&str, &str, &str, &str, &str)] = &[
@@ -58,15 +58,7 @@ const MORE_CUSTOMERS: &[(&str, &str, &str, &str, &str)] = &[
 
 /// The personas (in the demo page's order), then the other demo customers.
 pub(super) fn customers() -> Vec<Customer> {
-    let more = MORE_CUSTOMERS
-        .iter()
-        .map(|(id, name, email, market, language)| Customer {
-            id: CustomerId::parse(id).expect("demo ids are valid"),
-            name: (*name).to_owned(),
-            email: (*email).to_owned(),
-            market: Market::parse(market).expect("demo markets are valid"),
-            language: Language::parse(language).expect("demo languages are valid"),
-        });
+    let more = MORE_CUSTOMERS.iter().map(demo::customer);
     demo::personas().into_iter().chain(more).collect()
 }
 
