@@ -5,11 +5,13 @@
 //! - [`config`]: layered configuration.
 //! - [`run`]: opening the store, wiring the server, signals.
 //! - [`ledger`]: `tandem ledger serve` and the choice of ledger backend.
+//! - [`nlu`]: `tandem nlu fetch|train|eval|predict`.
 
 #![forbid(unsafe_code)]
 
 mod config;
 mod ledger;
+mod nlu;
 mod run;
 
 use std::net::SocketAddr;
@@ -55,6 +57,11 @@ enum Command {
     },
     /// Prints the default configuration file.
     PrintDefaultConfig,
+    /// Language understanding: the sentence encoder and contact-reason classifiers.
+    Nlu {
+        #[command(subcommand)]
+        command: nlu::NluCommand,
+    },
     /// The built-in ledger (orders, installments) and its HTTP contract.
     Ledger {
         #[command(subcommand)]
@@ -112,6 +119,7 @@ fn main() -> anyhow::Result<()> {
             config.validate()?;
             run::runtime()?.block_on(run::serve(config))
         }
+        Command::Nlu { command } => nlu::run(command),
         Command::Ledger {
             command:
                 LedgerCommand::Serve {

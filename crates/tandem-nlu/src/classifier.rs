@@ -1,0 +1,502 @@
+//! The contact-reason classifier: one linear model over frozen MiniLM embeddings joined
+//! with TF-IDF features (measured on Banking77 to beat either alone; see
+//! docs/benchmarks.md), plus a TF-IDF-only model for lexical-only mode. Confidences are
+//! temperature-scaled on held-out data so they can drive answer / clarify / hand off.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::{Example, stratified_split};
+use crate::encoder::Encoder;
+use crate::linear::{Features, Sgd, Softmax, fit_temperature, softmax};
+use crate::metrics::{accuracy, macro_f1};
+use crate::tfidf::Tfidf;
+use crate::{NluError, Progress};
+
+const FORMAT: u32 = 1;
+const META: &str = "classifier.json";
+const WEIGHTS: &str = "weights.safetensors";
+
+/// One label with its calibrated probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub label: String,
+    pub confidence: f32,
+}
+
+/// Training settings; the defaults are the ones measured on Banking77.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Share of each label held out to measure accuracy and calibrate confidences.
+    pub holdout: f64,
+    pub seed: u64,
+    pub epochs: usize,
+    /// Terms must occur in this many training texts to become features.
+    pub min_df: usize,
+    /// Weight of the standardised embedding block against the unit-length TF-IDF row.
+    pub dense_weight: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self {
+            holdout: 0.1,
+            seed: 42,
+            epochs: 60,
+            min_df: 2,
+            dense_weight: 0.1,
+        }
+    }
+}
+
+/// What training measured on the held-out part.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    pub examples: usize,
+    pub labels: usize,
+    pub holdout_examples: usize,
+    /// Accuracy of the model that will answer (joint when an encoder was given).
+    pub holdout_accuracy: Option<f64>,
+    pub holdout_macro_f1: Option<f64>,
+    /// Accuracy of the TF-IDF-only model (lexical-only mode).
+    pub lexical_holdout_accuracy: Option<f64>,
+    pub uses_encoder: bool,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Dense {
+    mean: Vec<f32>,
+    std: Vec<f32>,
+    weight: f32,
+    temperature: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Meta {
+    format: u32,
+    labels: Vec<String>,
+    tfidf: Tfidf,
+    lexical_temperature: f32,
+    /// Present when trained with an encoder.
+    dense: Option<Dense>,
+}
+
+/// A trained classifier.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    meta: Meta,
+    lexical: Softmax,
+    joint: Option<Softmax>,
+}
+
+struct Fitted {
+    tfidf: Tfidf,
+    lexical: Softmax,
+    joint: Option<(Softmax, Vec<f32>, Vec<f32>)>,
+}
+
+fn standardise(vectors: &[&[f32]]) -> (Vec<f32>, Vec<f32>) {
+    let dim = vectors.first().map_or(0, |v| v.len());
+    let n = vectors.len().max(1) as f32;
+    let mut mean = vec![0.0; dim];
+    for v in vectors {
+        mean.iter_mut().zip(*v).for_each(|(m, x)| *m += x / n);
+    }
+    let mut var = vec![0.0; dim];
+    for v in vectors {
+        var.iter_mut()
+            .zip(*v)
+            .zip(&mean)
+            .for_each(|((s, x), m)| *s += (x - m) * (x - m) / n);
+    }
+    (mean, var.into_iter().map(|v| v.sqrt().max(1e-6)).collect())
+}
+
+fn dense_features(embedding: &[f32], mean: &[f32], std: &[f32], weight: f32) -> Vec<f32> {
+    embedding
+        .iter()
+        .zip(mean)
+        .zip(std)
+        .map(|((x, m), s)| weight * (x - m) / s)
+        .collect()
+}
+
+fn fit(
+    texts: &[&str],
+    embeddings: Option<&[&[f32]]>,
+    labels: &[usize],
+    classes: usize,
+    options: &TrainOptions,
+    progress: &dyn Progress,
+) -> Fitted {
+    let tfidf = Tfidf::fit(texts, options.min_df);
+    let rows: Vec<Features> = texts
+        .iter()
+        .map(|t| Features {
+            dense: Vec::new(),
+            sparse: tfidf.transform(t),
+        })
+        .collect();
+    let lexical_sgd = Sgd {
+        epochs: options.epochs,
+        learning_rate: 20.0,
+        batch: 32,
+        seed: options.seed,
+    };
+    progress.start("training the lexical model", options.epochs as u64);
+    let lexical = Softmax::train(
+        &rows,
+        labels,
+        classes,
+        (0, tfidf.len()),
+        &lexical_sgd,
+        &mut || progress.advance(1),
+    );
+    progress.finish();
+    let joint = embeddings.map(|embeddings| {
+        let (mean, std) = standardise(embeddings);
+        let joined: Vec<Features> = rows
+            .into_iter()
+            .zip(embeddings)
+            .map(|(row, e)| Features {
+                dense: dense_features(e, &mean, &std, options.dense_weight),
+                sparse: row.sparse,
+            })
+            .collect();
+        let sgd = Sgd {
+            learning_rate: 10.0,
+            ..lexical_sgd.clone()
+        };
+        progress.start("training the joint model", options.epochs as u64);
+        let model = Softmax::train(
+            &joined,
+            labels,
+            classes,
+            (mean.len(), tfidf.len()),
+            &sgd,
+            &mut || progress.advance(1),
+        );
+        progress.finish();
+        (model, mean, std)
+    });
+    Fitted {
+        tfidf,
+        lexical,
+        joint,
+    }
+}
+
+/// Embeds `texts` in chunks so the progress bar moves.
+pub fn embed_all(
+    encoder: &Encoder,
+    texts: &[&str],
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f32>>, NluError> {
+    // Sorting by length first keeps the padding in each batch small.
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| texts[i].len());
+    let mut out = vec![Vec::new(); texts.len()];
+    progress.start("embedding", texts.len() as u64);
+    for chunk in order.chunks(256) {
+        let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+        for (&i, vector) in chunk.iter().zip(encoder.embed(&batch)?) {
+            out[i] = vector;
+        }
+        progress.advance(chunk.len() as u64);
+    }
+    progress.finish();
+    Ok(out)
+}
+
+impl Classifier {
+    /// Trains on `examples`: measures on a stratified held-out part and calibrates there,
+    /// then refits on everything. Without an encoder only the lexical model is trained.
+    pub fn train(
+        examples: &[Example],
+        encoder: Option<&Encoder>,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Self, TrainReport), NluError> {
+        let started = Instant::now();
+        let mut labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
+        labels.sort();
+        labels.dedup();
+        if labels.len() < 2 {
+            return Err(NluError::Training(
+                "a classifier needs at least two labels".into(),
+            ));
+        }
+        let index: HashMap<&str, usize> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_str(), i))
+            .collect();
+        let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        let embeddings = encoder
+            .map(|encoder| embed_all(encoder, &texts, progress))
+            .transpose()?;
+        let embedding_of: HashMap<&str, &[f32]> = embeddings
+            .iter()
+            .flat_map(|all| texts.iter().zip(all).map(|(t, e)| (*t, e.as_slice())))
+            .collect();
+
+        let (train, held) = stratified_split(examples, options.holdout, options.seed);
+        let mut report = TrainReport {
+            examples: examples.len(),
+            labels: labels.len(),
+            holdout_examples: held.len(),
+            holdout_accuracy: None,
+            holdout_macro_f1: None,
+            lexical_holdout_accuracy: None,
+            uses_encoder: encoder.is_some(),
+            seconds: 0.0,
+        };
+        let mut lexical_temperature = 1.0;
+        let mut joint_temperature = 1.0;
+        if !held.is_empty() {
+            fn part<'a>(
+                set: &'a [Example],
+                index: &HashMap<&str, usize>,
+            ) -> (Vec<&'a str>, Vec<usize>) {
+                set.iter()
+                    .map(|e| (e.text.as_str(), index[e.label.as_str()]))
+                    .unzip()
+            }
+            let (train_texts, train_labels) = part(&train, &index);
+            let (held_texts, held_labels) = part(&held, &index);
+            let train_embeddings: Option<Vec<&[f32]>> = embeddings
+                .as_ref()
+                .map(|_| train_texts.iter().map(|t| embedding_of[t]).collect());
+            let fitted = fit(
+                &train_texts,
+                train_embeddings.as_deref(),
+                &train_labels,
+                labels.len(),
+                options,
+                progress,
+            );
+            let expected: Vec<&str> = held_labels.iter().map(|&y| labels[y].as_str()).collect();
+            let score = |logits: &[Vec<f32>]| -> (f64, f64) {
+                let predicted: Vec<&str> =
+                    logits.iter().map(|l| labels[argmax(l)].as_str()).collect();
+                (
+                    accuracy(&expected, &predicted),
+                    macro_f1(&expected, &predicted),
+                )
+            };
+            let lexical_logits: Vec<Vec<f32>> = held_texts
+                .iter()
+                .map(|t| {
+                    fitted.lexical.logits(&Features {
+                        dense: Vec::new(),
+                        sparse: fitted.tfidf.transform(t),
+                    })
+                })
+                .collect();
+            lexical_temperature = fit_temperature(&lexical_logits, &held_labels);
+            let (lexical_accuracy, lexical_f1) = score(&lexical_logits);
+            report.lexical_holdout_accuracy = Some(lexical_accuracy);
+            (report.holdout_accuracy, report.holdout_macro_f1) =
+                (Some(lexical_accuracy), Some(lexical_f1));
+            if let Some((model, mean, std)) = &fitted.joint {
+                let logits: Vec<Vec<f32>> = held_texts
+                    .iter()
+                    .map(|t| {
+                        let dense =
+                            dense_features(embedding_of[t], mean, std, options.dense_weight);
+                        model.logits(&Features {
+                            dense,
+                            sparse: fitted.tfidf.transform(t),
+                        })
+                    })
+                    .collect();
+                joint_temperature = fit_temperature(&logits, &held_labels);
+                let (joint_accuracy, joint_f1) = score(&logits);
+                (report.holdout_accuracy, report.holdout_macro_f1) =
+                    (Some(joint_accuracy), Some(joint_f1));
+            }
+        }
+
+        let all_labels: Vec<usize> = examples.iter().map(|e| index[e.label.as_str()]).collect();
+        let all_embeddings: Option<Vec<&[f32]>> = embeddings
+            .as_ref()
+            .map(|e| e.iter().map(Vec::as_slice).collect());
+        let fitted = fit(
+            &texts,
+            all_embeddings.as_deref(),
+            &all_labels,
+            labels.len(),
+            options,
+            progress,
+        );
+        let (joint, dense) = match fitted.joint {
+            Some((model, mean, std)) => (
+                Some(model),
+                Some(Dense {
+                    mean,
+                    std,
+                    weight: options.dense_weight,
+                    temperature: joint_temperature,
+                }),
+            ),
+            None => (None, None),
+        };
+        report.seconds = started.elapsed().as_secs_f64();
+        let meta = Meta {
+            format: FORMAT,
+            labels,
+            tfidf: fitted.tfidf,
+            lexical_temperature,
+            dense,
+        };
+        Ok((
+            Self {
+                meta,
+                lexical: fitted.lexical,
+                joint,
+            },
+            report,
+        ))
+    }
+
+    /// The labels, sorted.
+    pub fn labels(&self) -> &[String] {
+        &self.meta.labels
+    }
+
+    /// True when the model uses sentence embeddings (an encoder must be loaded to get
+    /// its full accuracy; without one the lexical model answers).
+    pub fn uses_encoder(&self) -> bool {
+        self.joint.is_some()
+    }
+
+    /// The `k` most likely labels, most likely first. Pass the text's embedding from the
+    /// same encoder the model was trained with, or `None` for the lexical model.
+    pub fn predict(&self, text: &str, embedding: Option<&[f32]>, k: usize) -> Vec<Prediction> {
+        let sparse = self.meta.tfidf.transform(text);
+        let (logits, temperature) = match (&self.joint, &self.meta.dense, embedding) {
+            (Some(model), Some(dense), Some(embedding)) if embedding.len() == dense.mean.len() => {
+                let dense_row = dense_features(embedding, &dense.mean, &dense.std, dense.weight);
+                (
+                    model.logits(&Features {
+                        dense: dense_row,
+                        sparse,
+                    }),
+                    dense.temperature,
+                )
+            }
+            _ => (
+                self.lexical.logits(&Features {
+                    dense: Vec::new(),
+                    sparse,
+                }),
+                self.meta.lexical_temperature,
+            ),
+        };
+        let probabilities = softmax(&logits, temperature);
+        let mut ranked: Vec<(usize, f32)> = probabilities.into_iter().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked
+            .into_iter()
+            .take(k.max(1))
+            .map(|(i, confidence)| Prediction {
+                label: self.meta.labels[i].clone(),
+                confidence,
+            })
+            .collect()
+    }
+
+    /// Writes `classifier.json` and `weights.safetensors` into `dir` (created if needed).
+    pub fn save(&self, dir: &Path) -> Result<(), NluError> {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| NluError::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let meta = serde_json::to_vec(&self.meta).map_err(|e| NluError::Training(e.to_string()))?;
+        std::fs::write(dir.join(META), meta).map_err(io(&dir.join(META)))?;
+        let mut tensors = HashMap::new();
+        let mut put = |name: &str, model: &Softmax| -> candle_core::Result<()> {
+            let rows = model.weights.len() / model.classes;
+            tensors.insert(
+                name.to_owned(),
+                Tensor::from_slice(&model.weights, (rows, model.classes), &Device::Cpu)?,
+            );
+            Ok(())
+        };
+        let saved = put("lexical", &self.lexical)
+            .and_then(|()| {
+                self.joint
+                    .as_ref()
+                    .map_or(Ok(()), |joint| put("joint", joint))
+            })
+            .and_then(|()| candle_core::safetensors::save(&tensors, dir.join(WEIGHTS)));
+        saved.map_err(|e| NluError::Training(format!("{}: {e}", dir.join(WEIGHTS).display())))
+    }
+
+    /// Loads what [`Classifier::save`] wrote.
+    pub fn load(dir: &Path) -> Result<Self, NluError> {
+        let bad = |why: String| NluError::BadClassifier {
+            dir: dir.to_owned(),
+            why,
+        };
+        let meta_path = dir.join(META);
+        let bytes = std::fs::read(&meta_path).map_err(|source| NluError::Io {
+            path: meta_path,
+            source,
+        })?;
+        let meta: Meta = serde_json::from_slice(&bytes).map_err(|e| bad(format!("{META}: {e}")))?;
+        if meta.format != FORMAT {
+            return Err(bad(format!(
+                "{META} has format {}, this tandem reads {FORMAT}",
+                meta.format
+            )));
+        }
+        let tensors = candle_core::safetensors::load(dir.join(WEIGHTS), &Device::Cpu)
+            .map_err(|e| bad(format!("{WEIGHTS}: {e}")))?;
+        let classes = meta.labels.len();
+        let take = |name: &str, dense: usize| -> Result<Softmax, NluError> {
+            let tensor = tensors
+                .get(name)
+                .ok_or_else(|| bad(format!("{WEIGHTS} has no `{name}`")))?;
+            let weights: Vec<f32> = tensor
+                .flatten_all()
+                .and_then(|t| t.to_vec1())
+                .map_err(|e| bad(format!("{WEIGHTS} `{name}`: {e}")))?;
+            let model = Softmax {
+                classes,
+                dense,
+                sparse: meta.tfidf.len(),
+                weights,
+            };
+            if model.weights.len() != (dense + meta.tfidf.len() + 1) * classes {
+                return Err(bad(format!("{WEIGHTS} `{name}` does not match {META}")));
+            }
+            Ok(model)
+        };
+        let lexical = take("lexical", 0)?;
+        let joint = meta
+            .dense
+            .as_ref()
+            .map(|d| take("joint", d.mean.len()))
+            .transpose()?;
+        Ok(Self {
+            meta,
+            lexical,
+            joint,
+        })
+    }
+}
+
+fn argmax(values: &[f32]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(i, _)| i)
+}

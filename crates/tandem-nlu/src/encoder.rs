@@ -1,0 +1,144 @@
+//! Sentence embeddings: tokenizer + [`Bert`] + masked mean pooling + L2 norm, the
+//! recipe all-MiniLM-L6-v2 was trained with.
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use tokenizers::{Tokenizer, TruncationParams};
+
+use crate::NluError;
+use crate::bert::{Bert, BertConfig, load_from_bytes};
+
+/// Texts longer than this many word pieces are cut (sentence-transformers uses 256 for
+/// this model too).
+pub const MAX_TOKENS: usize = 256;
+/// At most this many texts run through the encoder together.
+const BATCH: usize = 32;
+
+/// The files a model directory must hold.
+pub const MODEL_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
+
+/// A loaded sentence encoder. Cheap to share behind an `Arc`; `embed` takes `&self`.
+pub struct Encoder {
+    bert: Bert,
+    tokenizer: Tokenizer,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+fn read(dir: &Path, name: &str) -> Result<Vec<u8>, NluError> {
+    let path = dir.join(name);
+    std::fs::read(&path).map_err(|source| NluError::Io { path, source })
+}
+
+impl Encoder {
+    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `dir`.
+    pub fn load(dir: &Path) -> Result<Self, NluError> {
+        let bad = |why: String| NluError::BadModel {
+            dir: dir.to_owned(),
+            why,
+        };
+        let config: BertConfig = serde_json::from_slice(&read(dir, "config.json")?)
+            .map_err(|e| bad(format!("config.json: {e}")))?;
+        let mut tokenizer = Tokenizer::from_bytes(read(dir, "tokenizer.json")?)
+            .map_err(|e| bad(format!("tokenizer.json: {e}")))?;
+        // The shipped tokenizer pads every text to 128 tokens; batches pad themselves.
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: MAX_TOKENS.min(config.max_position_embeddings),
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| bad(format!("tokenizer.json: {e}")))?;
+        let bert = load_from_bytes(read(dir, "model.safetensors")?, config)
+            .map_err(|e| bad(format!("model.safetensors: {e}")))?;
+        Ok(Self {
+            bert,
+            tokenizer,
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The directory the model was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The embedding width (384 for MiniLM-L6).
+    pub fn dimension(&self) -> usize {
+        self.bert.config.hidden_size
+    }
+
+    /// Word-piece ids of `text`, with the `[CLS]` and `[SEP]` markers.
+    pub fn token_ids(&self, text: &str) -> Result<Vec<u32>, NluError> {
+        let encoding = self
+            .tokenizer
+            .encode(text, true)
+            .map_err(|e| NluError::Inference(format!("tokenizer: {e}")))?;
+        Ok(encoding.get_ids().to_vec())
+    }
+
+    /// One L2-normalised vector per text, in input order. Texts are grouped by length
+    /// so a batch carries little padding.
+    pub fn embed<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>, NluError> {
+        let ids = texts
+            .iter()
+            .map(|text| self.token_ids(text.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| ids[i].len());
+        let mut out = vec![Vec::new(); ids.len()];
+        for chunk in order.chunks(BATCH) {
+            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
+            let vectors = self
+                .embed_ids(&batch)
+                .map_err(|e| NluError::Inference(e.to_string()))?;
+            for (&i, vector) in chunk.iter().zip(vectors) {
+                out[i] = vector;
+            }
+        }
+        Ok(out)
+    }
+
+    fn embed_ids(&self, batch: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+        let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
+        let padded = batch.iter().any(|ids| ids.len() != longest);
+        let mut flat = Vec::with_capacity(batch.len() * longest);
+        let mut mask = Vec::with_capacity(batch.len() * longest);
+        for ids in batch {
+            flat.extend_from_slice(ids);
+            flat.extend(std::iter::repeat_n(0, longest - ids.len()));
+            mask.extend(std::iter::repeat_n(1u32, ids.len()));
+            mask.extend(std::iter::repeat_n(0u32, longest - ids.len()));
+        }
+        let shape = (batch.len(), longest);
+        let ids = Tensor::from_vec(flat, shape, &Device::Cpu)?;
+        let mask = Tensor::from_vec(mask, shape, &Device::Cpu)?.to_dtype(DType::F32)?;
+        let hidden = self.bert.forward(&ids, padded.then_some(&mask))?;
+        // Mean over real tokens only, then unit length.
+        let summed = hidden.broadcast_mul(&mask.unsqueeze(2)?)?.sum(1)?;
+        let counts = mask.sum_keepdim(1)?;
+        let mean = summed.broadcast_div(&counts)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        mean.broadcast_div(&norm)?.to_vec2()
+    }
+}
+
+/// Cosine similarity of two vectors (the dot product for unit vectors).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na * nb)
+    }
+}

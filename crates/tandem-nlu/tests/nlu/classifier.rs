@@ -1,0 +1,147 @@
+use tandem_nlu::{Classifier, Example, NluError, Quiet, TrainOptions};
+
+use crate::tiny;
+
+fn examples() -> Vec<Example> {
+    let rows = [
+        ("extend", "can I extend my payment"),
+        ("extend", "i need more time to pay"),
+        ("extend", "please postpone the due date"),
+        ("extend", "push my payment back a week"),
+        ("extend", "extend due date please"),
+        ("extend", "more time for the invoice"),
+        ("refund", "where is my refund"),
+        ("refund", "refund has not arrived"),
+        ("refund", "when do I get my money back"),
+        ("refund", "status of my refund please"),
+        ("refund", "the merchant refunded but nothing came"),
+        ("refund", "still waiting for the money back"),
+        ("human", "let me talk to a person"),
+        ("human", "i want a human agent"),
+        ("human", "real person please"),
+        ("human", "connect me to customer service staff"),
+        ("human", "can I speak to someone"),
+        ("human", "agent please"),
+    ];
+    rows.iter()
+        .map(|(label, text)| Example {
+            text: (*text).into(),
+            label: (*label).into(),
+        })
+        .collect()
+}
+
+#[test]
+fn training_on_a_small_labelled_set_learns_it_and_survives_a_round_trip() {
+    let examples = examples();
+    let options = TrainOptions {
+        holdout: 0.0,
+        min_df: 1,
+        ..TrainOptions::default()
+    };
+    let (classifier, report) = Classifier::train(&examples, None, &options, &Quiet).unwrap();
+    assert_eq!(
+        (report.examples, report.labels, report.holdout_examples),
+        (18, 3, 0)
+    );
+    assert!(!classifier.uses_encoder());
+    for example in &examples {
+        assert_eq!(
+            classifier.predict(&example.text, None, 1)[0].label,
+            example.label,
+            "{}",
+            example.text
+        );
+    }
+    let top = classifier.predict("i want to speak to a human", None, 3);
+    assert_eq!(top.len(), 3);
+    assert_eq!(top[0].label, "human");
+    assert!(top[0].confidence > top[1].confidence && top[1].confidence >= top[2].confidence);
+    let total: f32 = top.iter().map(|p| p.confidence).sum();
+    assert!((total - 1.0).abs() < 1e-4);
+
+    let dir = tempfile::tempdir().unwrap();
+    classifier.save(dir.path()).unwrap();
+    let loaded = Classifier::load(dir.path()).unwrap();
+    assert_eq!(
+        loaded.predict("where is my refund", None, 2),
+        classifier.predict("where is my refund", None, 2)
+    );
+}
+
+#[test]
+fn the_joint_model_uses_embeddings_and_falls_back_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny::write_model(dir.path());
+    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    let options = TrainOptions {
+        holdout: 0.2,
+        min_df: 1,
+        ..TrainOptions::default()
+    };
+    let (classifier, report) =
+        Classifier::train(&examples(), Some(&encoder), &options, &Quiet).unwrap();
+    assert!(classifier.uses_encoder());
+    assert_eq!(report.holdout_examples, 3);
+    assert!(report.holdout_accuracy.is_some() && report.lexical_holdout_accuracy.is_some());
+    let text = "please extend my payment";
+    let embedding = encoder.embed(&[text]).unwrap().remove(0);
+    assert_eq!(
+        classifier.predict(text, Some(&embedding), 1)[0].label,
+        "extend"
+    );
+    // Without the encoder (lexical-only mode) the TF-IDF model still answers.
+    assert_eq!(classifier.predict(text, None, 1)[0].label, "extend");
+    // An embedding of the wrong width is not trusted.
+    assert_eq!(
+        classifier.predict(text, Some(&[0.5; 3]), 1)[0].label,
+        "extend"
+    );
+
+    let saved = tempfile::tempdir().unwrap();
+    classifier.save(saved.path()).unwrap();
+    let loaded = Classifier::load(saved.path()).unwrap();
+    assert_eq!(
+        loaded.predict(text, Some(&embedding), 3),
+        classifier.predict(text, Some(&embedding), 3)
+    );
+}
+
+#[test]
+fn damaged_model_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = Classifier::load(dir.path()).unwrap_err();
+    assert!(error.to_string().contains("classifier.json"), "{error}");
+    let (classifier, _) = Classifier::train(
+        &examples(),
+        None,
+        &TrainOptions {
+            holdout: 0.0,
+            min_df: 1,
+            ..TrainOptions::default()
+        },
+        &Quiet,
+    )
+    .unwrap();
+    classifier.save(dir.path()).unwrap();
+    std::fs::write(dir.path().join("weights.safetensors"), b"garbage").unwrap();
+    let error = Classifier::load(dir.path()).unwrap_err();
+    assert!(matches!(error, NluError::BadClassifier { .. }), "{error}");
+    std::fs::write(dir.path().join("classifier.json"), b"{").unwrap();
+    assert!(
+        Classifier::load(dir.path())
+            .unwrap_err()
+            .to_string()
+            .contains("classifier.json")
+    );
+}
+
+#[test]
+fn one_label_is_refused() {
+    let one: Vec<Example> = examples()
+        .into_iter()
+        .filter(|e| e.label == "refund")
+        .collect();
+    let error = Classifier::train(&one, None, &TrainOptions::default(), &Quiet).unwrap_err();
+    assert!(error.to_string().contains("at least two labels"), "{error}");
+}

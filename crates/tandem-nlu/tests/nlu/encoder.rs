@@ -1,0 +1,84 @@
+use tandem_nlu::{Encoder, NluError, cosine};
+
+use crate::tiny;
+
+fn tiny_encoder() -> (tempfile::TempDir, Encoder) {
+    let dir = tempfile::tempdir().unwrap();
+    tiny::write_model(dir.path());
+    let encoder = Encoder::load(dir.path()).unwrap();
+    (dir, encoder)
+}
+
+#[test]
+fn tokenizer_from_a_local_directory_marks_and_lowercases() {
+    let (_dir, encoder) = tiny_encoder();
+    // [CLS]=2, hello=4, world=5, [SEP]=3; the shipped Fixed(32) padding is switched off.
+    assert_eq!(encoder.token_ids("Hello WORLD").unwrap(), vec![2, 4, 5, 3]);
+    assert_eq!(encoder.token_ids("cards").unwrap(), vec![2, 14, 15, 3]);
+    assert_eq!(encoder.token_ids("zebra").unwrap(), vec![2, 1, 3]);
+}
+
+#[test]
+fn embeddings_are_unit_length_and_batches_match_single_texts() {
+    let (_dir, encoder) = tiny_encoder();
+    assert_eq!(encoder.dimension(), 16);
+    let texts = [
+        "hello",
+        "extend my payment please",
+        "refund the order",
+        "a card",
+    ];
+    let batch = encoder.embed(&texts).unwrap();
+    for (text, vector) in texts.iter().zip(&batch) {
+        let norm: f32 = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4, "{text}: {norm}");
+        // Padding in the batch must not change a text's vector.
+        let alone = encoder.embed(&[*text]).unwrap().remove(0);
+        assert!(cosine(vector, &alone) > 0.9999, "{text}");
+    }
+    assert!(cosine(&batch[1], &batch[2]) < 0.9999);
+    assert!(encoder.embed::<&str>(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn a_directory_without_weights_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny::write_model(dir.path());
+    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    let error = Encoder::load(dir.path()).unwrap_err();
+    assert!(matches!(error, NluError::Io { .. }));
+    assert!(error.to_string().contains("model.safetensors"), "{error}");
+
+    std::fs::write(dir.path().join("model.safetensors"), b"not safetensors").unwrap();
+    let error = Encoder::load(dir.path()).unwrap_err();
+    assert!(error.to_string().contains("cannot be loaded"), "{error}");
+}
+
+#[test]
+fn real_minilm_puts_paraphrases_closer_than_unrelated_sentences() {
+    let encoder = tiny::real_model();
+    assert_eq!(encoder.dimension(), 384);
+    let v = encoder
+        .embed(&[
+            "I need more time to pay my invoice",
+            "Can I postpone the due date of my payment?",
+            "My card was stolen yesterday",
+            "Someone took my bank card",
+            "What is the weather like in Stockholm?",
+        ])
+        .unwrap();
+    let paraphrase = cosine(&v[0], &v[1]);
+    let paraphrase2 = cosine(&v[2], &v[3]);
+    for unrelated in [
+        cosine(&v[0], &v[2]),
+        cosine(&v[0], &v[4]),
+        cosine(&v[1], &v[3]),
+        cosine(&v[3], &v[4]),
+    ] {
+        assert!(paraphrase > unrelated + 0.1, "{paraphrase} vs {unrelated}");
+        assert!(
+            paraphrase2 > unrelated + 0.1,
+            "{paraphrase2} vs {unrelated}"
+        );
+    }
+}
