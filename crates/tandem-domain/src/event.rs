@@ -136,6 +136,11 @@ pub struct EventExtras {
     pub handoff: Option<Handoff>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csat: Option<Csat>,
+    /// On the AI's last message of a turn: what the AI agent remembers for the next turn
+    /// (its dialogue state). Kept in the log so any server can continue the conversation;
+    /// never sent to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_state: Option<serde_json::Value>,
 }
 
 impl EventExtras {

@@ -76,6 +76,11 @@ pub async fn open(
     })
 }
 
+/// The notice that the customer is now in the queue for a person.
+pub(crate) fn queued_notice(language: Option<&Language>) -> &'static str {
+    notices(language).queued
+}
+
 /// Commits an append and publishes what was committed.
 pub(crate) async fn commit(
     state: &AppState,
@@ -123,7 +128,17 @@ pub async fn post_customer_message(
     }
     let append = Append::to_open(drafts).replies_follow_first();
     match commit(state, &conversation.id, append).await {
-        Ok(events) => Ok(events),
+        Ok(mut events) => {
+            // The AI answers once the message is safely stored: a failing answer loses
+            // nothing the customer wrote.
+            match crate::agent::answer(state, conversation, &events[0]).await {
+                Ok(reply) => events.extend(reply),
+                Err(e) => {
+                    tracing::error!(conversation = %conversation.id, error = %e.message, "the AI could not answer")
+                }
+            }
+            Ok(events)
+        }
         Err(StoreError::DuplicateMessage { .. }) => Ok(state
             .store
             .message_with_replies(&conversation.id, Author::Customer, &client_msg_id)

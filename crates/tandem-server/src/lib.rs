@@ -21,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod agent;
 pub mod bus;
 pub mod conversations;
 pub mod error;
@@ -93,6 +94,8 @@ pub struct AppState {
     /// The account tools behind the policy engine, for the AI agent and the agent
     /// console.
     pub tools: Arc<Tools>,
+    /// The AI agent's models and help centre; without it the AI stays silent.
+    pub brain: Option<agent::Brain>,
 }
 
 impl AppState {
@@ -122,7 +125,14 @@ impl AppState {
             metrics: metrics::recorder(),
             mailer,
             tools,
+            brain: None,
         }
+    }
+
+    /// Lets the AI agent answer customers.
+    pub fn with_agent(mut self, brain: agent::Brain) -> Self {
+        self.brain = Some(brain);
+        self
     }
 
     /// Uses `backend` for account data instead of the built-in ledger (e.g. a company's

@@ -12,6 +12,7 @@ pub const HTTP_REQUESTS: &str = "tandem_http_requests_total";
 pub const HTTP_DURATION: &str = "tandem_http_request_duration_seconds";
 pub const WS_CONNECTIONS: &str = "tandem_websocket_connections";
 pub const EVENTS_APPENDED: &str = "tandem_events_appended_total";
+pub const AGENT_TURN_SECONDS: &str = "tandem_agent_turn_seconds";
 
 /// Installs the process-wide recorder once and returns its handle.
 pub fn recorder() -> PrometheusHandle {

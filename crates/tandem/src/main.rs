@@ -9,7 +9,9 @@
 
 #![forbid(unsafe_code)]
 
+mod agent_cli;
 mod config;
+mod eval;
 mod ledger;
 mod nlu;
 mod run;
@@ -57,6 +59,35 @@ enum Command {
     },
     /// Prints the default configuration file.
     PrintDefaultConfig,
+    /// Runs a scenario suite (shared/eval/FORMAT.md) through the real engine and reports.
+    Eval {
+        /// A directory of scenario files (*.yaml).
+        dir: PathBuf,
+        /// Also write every transcript and check result as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        #[command(flatten)]
+        agent: agent_cli::AgentArgs,
+    },
+    /// Chats with the AI in the terminal as a demo customer, on a throw-away demo world.
+    Chat {
+        /// A demo customer id [default: the first persona].
+        #[arg(long)]
+        customer: Option<String>,
+        /// Start unverified (the AI asks for email and a one-time code).
+        #[arg(long)]
+        unverified: bool,
+        /// The conversation's language (en, sv, de) [default: the customer's].
+        #[arg(long)]
+        language: Option<String>,
+        #[command(flatten)]
+        agent: agent_cli::AgentArgs,
+    },
+    /// The help centre.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
     /// Language understanding: the sentence encoder and contact-reason classifiers.
     Nlu {
         #[command(subcommand)]
@@ -66,6 +97,20 @@ enum Command {
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KbCommand {
+    /// Checks and indexes a directory of articles (Markdown with front matter: id, title,
+    /// language, url, tags) and installs it as the help centre of `tandem serve`/`demo`.
+    Import {
+        dir: PathBuf,
+        /// The data directory of the server [default: tandem-data, as `tandem serve`].
+        #[arg(long, default_value = "tandem-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        agent: agent_cli::AgentArgs,
     },
 }
 
@@ -120,6 +165,28 @@ fn main() -> anyhow::Result<()> {
             run::runtime()?.block_on(run::serve(config))
         }
         Command::Nlu { command } => nlu::run(command),
+        Command::Eval { dir, json, agent } => {
+            let passed =
+                run::runtime()?.block_on(agent_cli::eval(&dir, json.as_deref(), &agent))?;
+            if !passed {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Chat {
+            customer,
+            unverified,
+            language,
+            agent,
+        } => run::runtime()?.block_on(agent_cli::chat(customer, !unverified, language, &agent)),
+        Command::Kb {
+            command:
+                KbCommand::Import {
+                    dir,
+                    data_dir,
+                    agent,
+                },
+        } => agent_cli::kb_import(&dir, &data_dir, &agent),
         Command::Ledger {
             command:
                 LedgerCommand::Serve {

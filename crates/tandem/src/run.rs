@@ -125,6 +125,10 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
         settings,
     )
     .with_account_backend(ledger);
+    let state = match load_agent(&config).await? {
+        Some(brain) => state.with_agent(brain),
+        None => state,
+    };
     if seed_demo {
         println!("tandem demo is running:");
         println!("  demo page (widget):  http://{addr}/");
@@ -138,6 +142,35 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The agent's models and help centre (trained and cached on the first start).
+async fn load_agent(config: &Config) -> anyhow::Result<Option<tandem_server::agent::Brain>> {
+    if config.agent.disabled {
+        tracing::warn!(
+            "agent.disabled is set: the AI stays silent and every conversation goes to people"
+        );
+        return Ok(None);
+    }
+    let non_empty = |p: &std::path::Path| (!p.as_os_str().is_empty()).then(|| p.to_owned());
+    let imported = config.store.data_dir.join("kb");
+    let options = tandem_agent::setup::Options {
+        encoder_dir: non_empty(&config.agent.encoder_dir),
+        kb_dir: non_empty(&config.agent.kb_dir).or_else(|| imported.is_dir().then_some(imported)),
+        cache_dir: None,
+        lexical_only: config.agent.lexical_only,
+    };
+    let started = std::time::Instant::now();
+    let (nlu, kb) = tokio::task::spawn_blocking(move || tandem_agent::setup::load(&options))
+        .await
+        .context("loading the agent")??;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        articles = kb.articles().len(),
+        hybrid = kb.is_hybrid(),
+        "AI agent ready"
+    );
+    Ok(Some(tandem_server::agent::Brain { nlu, kb }))
 }
 
 /// Seeds the Acme Pay demo world dated from today's wall clock (start-up, not a rule).
