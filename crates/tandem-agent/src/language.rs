@@ -339,7 +339,7 @@ const GERMAN: &[(f32, &str)] = &[
          jetzt doch immer etwas nichts alles viel guten tschüss leider gerne gern \
          erhalten bekommen zahlen bezahlt bezahlen gekauft rücksendung retoure erstattung \
          sprechen mitarbeiter kaputt funktioniert geht sich werden wollte seit endlich \
-         warte diese dieser dieses damit",
+         warte diese dieser dieses damit vielen dank schönen",
     ),
     (
         1.5,

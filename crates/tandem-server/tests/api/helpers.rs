@@ -294,3 +294,79 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String) {
     );
     (status, code)
 }
+
+/// The agent's models and help centre, loaded once per test binary (the real MiniLM,
+/// which `scripts/test` fetches first; the contact-reason model is cached on disk).
+pub fn brain() -> tandem_server::agent::Brain {
+    static BRAIN: std::sync::OnceLock<tandem_server::agent::Brain> = std::sync::OnceLock::new();
+    BRAIN
+        .get_or_init(|| {
+            let (nlu, kb) = tandem_agent::setup::load(&tandem_agent::setup::Options::default())
+                .expect("the agent loads");
+            assert!(
+                nlu.encoder().is_some(),
+                "the sentence encoder is missing: run `cargo run -- nlu fetch` (scripts/test does)"
+            );
+            tandem_server::agent::Brain { nlu, kb }
+        })
+        .clone()
+}
+
+/// The demo app with the AI agent answering, on the demo world (customers, merchants,
+/// orders dated from today).
+pub async fn spawn_agent_app() -> TestApp {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let dir = TempDir(std::env::temp_dir().join(format!("tandem-api-{}", uuid::Uuid::new_v4())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let db_path = dir.0.join("tandem.db");
+    let sqlite = SqliteStore::open(&db_path).await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(sqlite.clone());
+    let world = tandem_domain::demo_ledger::demo_world(tandem_domain::ledger::today(clock.now()));
+    for customer in &world.customers {
+        store.upsert_customer(customer).await.unwrap();
+    }
+    for merchant in &world.merchants {
+        store.upsert_merchant(merchant).await.unwrap();
+    }
+    for order in &world.orders {
+        store.put_order(order).await.unwrap();
+    }
+    let settings = Settings {
+        demo: true,
+        ..default_settings()
+    };
+    let state =
+        AppState::new(store, Arc::new(LocalBus::new()), clock, settings).with_agent(brain());
+    let listener = bind_loopback().await;
+    let port = listener.local_addr().unwrap().port();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(tandem_server::serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::new(),
+        state,
+        sqlite,
+        db_path,
+        stop: Some(stop),
+        server: Some(server),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// A conversation opened as a signed-in customer.
+    pub async fn open_as(&self, customer: &str) -> Chat {
+        let response = self
+            .create(json!({"customer_token": self.customer_token(customer)}))
+            .await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        Chat {
+            id: body["id"].as_str().unwrap().into(),
+            token: body["token"].as_str().unwrap().into(),
+        }
+    }
+}

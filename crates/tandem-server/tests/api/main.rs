@@ -1,5 +1,6 @@
 //! HTTP, WebSocket and browser tests of the real server on a loopback port.
 
+mod agent;
 mod audit;
 mod browser;
 mod card;

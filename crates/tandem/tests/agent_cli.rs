@@ -1,0 +1,262 @@
+//! `tandem eval`, `tandem nlu` and `tandem kb import` as a user runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn tandem() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    // No model hub here: the encoder is on disk (scripts/test fetches it).
+    command.env("HF_HUB_OFFLINE", "1");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    tandem().args(args).output().expect("tandem runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn shared_scenarios() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/scenarios")
+}
+
+#[test]
+fn eval_passes_the_shared_scenario_suite_and_writes_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let scenarios = shared_scenarios();
+    assert!(
+        scenarios.is_dir(),
+        "{} is missing (shared/ beside the clone)",
+        scenarios.display()
+    );
+    let output = run(&[
+        "eval",
+        scenarios.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let report: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let summary = &report["summary"];
+    assert_eq!(summary["passed"], summary["scenarios"], "{}", text(&output));
+    assert_eq!(summary["policy_violations"], 0);
+    for key in [
+        "pass_rate",
+        "ai_resolution_rate",
+        "handoff_precision",
+        "handoff_recall",
+        "bounces",
+        "mean_bot_turns",
+        "turn_ms_p50",
+        "turn_ms_p99",
+    ] {
+        assert!(summary[key].is_number(), "summary lacks {key}");
+    }
+    let first = &report["scenarios"][0];
+    assert!(
+        first["transcript"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert!(first["final_state"]["orders"].is_array());
+    assert!(text(&output).contains("passed"));
+}
+
+#[test]
+fn eval_fails_clearly_on_a_bad_scenario_and_on_failing_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.yaml"), "id: x\nnot a scenario: [").unwrap();
+    let output = run(&["eval", dir.path().to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("broken.yaml"), "{}", text(&output));
+
+    // A scenario whose expectation the engine cannot meet fails with the check named.
+    let source =
+        std::fs::read_to_string(shared_scenarios().join("kb-refund-time-en.yaml")).unwrap();
+    let impossible = source.replace("- business days", "- no such words in any answer");
+    std::fs::write(dir.path().join("broken.yaml"), impossible).unwrap();
+    let output = run(&["eval", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("FAIL") && text(&output).contains("reply_contains"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn nlu_train_eval_and_predict_on_a_small_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("tickets.csv");
+    let mut csv = String::from("text,label\n");
+    for (label, texts) in [
+        (
+            "refund",
+            [
+                "where is my refund",
+                "refund not received",
+                "money back when",
+                "has the shop refunded me",
+                "refund status please",
+                "still no refund",
+            ],
+        ),
+        (
+            "extend",
+            [
+                "more time to pay",
+                "extend my due date",
+                "postpone the payment",
+                "can I pay later",
+                "push the invoice back",
+                "extension please",
+            ],
+        ),
+    ] {
+        for t in texts {
+            csv.push_str(&format!("{t},{label}\n"));
+        }
+    }
+    std::fs::write(&data, csv).unwrap();
+    let model = dir.path().join("model");
+    let output = run(&[
+        "nlu",
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        model.to_str().unwrap(),
+        "--epochs",
+        "30",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("held-out accuracy"),
+        "{}",
+        text(&output)
+    );
+
+    let output = run(&[
+        "nlu",
+        "eval",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    for key in ["accuracy", "macro_f1", "p50_ms", "p99_ms", "confused"] {
+        assert!(!report[key].is_null(), "eval JSON lacks {key}");
+    }
+    assert!(report["accuracy"].as_f64().unwrap() >= 0.9, "{report}");
+
+    let output = run(&[
+        "nlu",
+        "predict",
+        "--model",
+        model.to_str().unwrap(),
+        "I need more time to pay",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("\textend "),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn nlu_train_rejects_bad_files_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("model");
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty.csv", b"", "empty"),
+        (
+            "columns.csv",
+            b"message,category\nhi,a\n",
+            "expected the columns `text,label`",
+        ),
+        (
+            "one.csv",
+            b"text,label\nhi,a\nho,a\n",
+            "at least two labels",
+        ),
+        (
+            "latin1.csv",
+            b"text,label\nhej,a\nf\xf6rl\xe4ng,b\n",
+            "UTF-8",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let output = run(&[
+            "nlu",
+            "train",
+            "--data",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lexical-only",
+        ]);
+        assert!(!output.status.success(), "{name}");
+        assert!(text(&output).contains(message), "{name}: {}", text(&output));
+        assert!(!out.exists(), "{name}: nothing is written");
+    }
+}
+
+#[test]
+fn kb_import_checks_and_installs_a_help_centre() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("articles");
+    std::fs::create_dir_all(source.join("en")).unwrap();
+    std::fs::write(
+        source.join("en/opening-hours.md"),
+        "---\nid: opening-hours\ntitle: When can I reach a person?\nlanguage: en\nurl: https://help.example/en/opening-hours\ntags: [contact]\n---\n\nOur team answers chats every day from 8 to 20.\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let output = run(&[
+        "kb",
+        "import",
+        source.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--lexical-only",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(data.join("kb/en/opening-hours.md").is_file());
+    assert!(
+        text(&output).contains("imported 1 articles"),
+        "{}",
+        text(&output)
+    );
+
+    std::fs::write(source.join("en/bad.md"), "no front matter").unwrap();
+    let output = run(&[
+        "kb",
+        "import",
+        source.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--lexical-only",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("bad.md") && text(&output).contains("front matter"),
+        "{}",
+        text(&output)
+    );
+    // The installed help centre is untouched by a failed import.
+    assert!(data.join("kb/en/opening-hours.md").is_file());
+}
