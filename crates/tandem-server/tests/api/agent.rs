@@ -30,7 +30,6 @@ async fn turn(app: &TestApp, chat: &Chat, n: &mut u32, text: &str) -> Vec<Value>
 }
 
 async fn order_json(app: &TestApp, id: &str) -> tandem_domain::ledger::Order {
-    use tandem_store::Store;
     app.state
         .store
         .order(&tandem_domain::ledger::OrderId::parse(id).unwrap())
