@@ -23,7 +23,7 @@ use futures_util::FutureExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_demo_app;
+use crate::helpers::{TestApp, spawn_agent_app, spawn_demo_app};
 
 /// Upper bound for any single "wait until the page shows X".
 const WAIT: Duration = Duration::from_secs(10);
@@ -391,6 +391,84 @@ async fn eventually<T>(what: &str, mut probe: impl AsyncFnMut() -> Result<T, Str
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_customer_extends_a_due_date_with_the_ai_using_quick_replies() {
+    let Some(tools) = BrowserTools::find() else {
+        return;
+    };
+    let app = spawn_agent_app().await;
+    let store = std::sync::Arc::clone(&app.state.store);
+    let order = tandem_domain::ledger::OrderId::parse("ORD-10001").unwrap();
+    let before = store
+        .order(&order)
+        .await
+        .unwrap()
+        .unwrap()
+        .order
+        .installments[0]
+        .due;
+    with_browser_on(&tools, app, |client, address| async move {
+        client.goto(&format!("{address}/")).await.expect("open the demo page");
+        let select = client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("select#persona option[value=\"cus_anna\"]"))
+            .await
+            .expect("Anna is among the demo customers");
+        select.click().await.expect("choose Anna");
+        eventually("a customer token for Anna", async || {
+            let token = client
+                .execute("return document.querySelector('tandem-chat')?.getAttribute('customer-token') ?? null", vec![])
+                .await
+                .map_err(|e| e.to_string())?;
+            token.as_str().map(|_| ()).ok_or_else(|| format!("token is {token}"))
+        })
+        .await;
+        let root = widget_root(&client).await;
+        open_panel(&root).await;
+        let input = by_testid(&root, "input").await;
+        input.send_keys("hi, can I get more time to pay for my Zalando order?").await.unwrap();
+        input.send_keys(&Key::Enter.to_string()).await.unwrap();
+
+        // The AI's proposal names the order; Yes and No are buttons.
+        let yes = eventually("the AI's proposal with quick replies", async || {
+            let messages = log_messages(&client).await?;
+            let proposal = messages.iter().rev().find(|m| m.author == "ai").ok_or("no AI reply yet")?;
+            if !proposal.text.contains("ORD-10001") {
+                return Err(format!("AI said: {}", proposal.text));
+            }
+            let buttons = root
+                .find_all(Locator::Css("[data-testid=\"quick-reply\"]"))
+                .await
+                .map_err(|e| e.to_string())?;
+            for button in buttons {
+                if button.text().await.map_err(|e| e.to_string())? == "Yes" {
+                    return Ok(button);
+                }
+            }
+            Err("no Yes button yet".to_owned())
+        })
+        .await;
+        yes.click().await.expect("click Yes");
+        eventually("the AI to confirm the extension", async || {
+            let messages = log_messages(&client).await?;
+            let done = messages.iter().any(|m| m.author == "ai" && m.text.contains("Done:"));
+            if done { Ok(()) } else { Err(format!("log: {messages:?}")) }
+        })
+        .await;
+    })
+    .await;
+    let after = store
+        .order(&order)
+        .await
+        .unwrap()
+        .unwrap()
+        .order
+        .installments[0]
+        .due;
+    assert_eq!(after, before + time::Duration::days(10));
+}
+
 // ---------------------------------------------------------------------------
 // Browser plumbing
 
@@ -406,6 +484,15 @@ where
         return;
     };
     let app = spawn_demo_app().await;
+    with_browser_on(&tools, app, test).await;
+}
+
+/// As [`with_browser`], on a given app.
+async fn with_browser_on<F, Fut>(tools: &BrowserTools, app: TestApp, test: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let driver = ChromeDriver::start(&tools.chromedriver).await;
     let client = driver.session(&tools.chromium).await;
 
