@@ -356,7 +356,7 @@ impl HelpCentre {
             .collect()
     }
 
-    /// The best passages in `lang` for `query`, best first. Pass the query's embedding
+    /// The best passages in `lang` for `query`, best first, one per article. Pass the query's embedding
     /// (same encoder) for hybrid retrieval.
     pub fn search(
         &self,
@@ -390,8 +390,11 @@ impl HelpCentre {
             .map(|(p, (score, rank))| (p, score, rank))
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The best paragraph of each article: k hits are k different articles.
+        let mut seen = std::collections::HashSet::new();
         ranked
             .into_iter()
+            .filter(|(p, _, _)| seen.insert(self.passages[*p].article))
             .take(k)
             .map(|(p, score, bm25_rank)| Hit {
                 article: &self.articles[self.passages[p].article],

@@ -310,3 +310,49 @@ async fn a_repeated_message_returns_the_same_answer_without_a_second_reply() {
     let all = app.events(&chat, 0).await;
     assert_eq!(ai(&all).len(), ai(&first).len());
 }
+
+#[tokio::test]
+async fn a_customer_gets_a_payment_link_after_a_yes() {
+    let app = spawn_agent_app().await;
+    let chat = app.open_as("cus_oliver").await;
+    let mut n = 0;
+    let events = turn(
+        &app,
+        &chat,
+        &mut n,
+        "I'd like to pay my ASOS instalment now, can you send me a link?",
+    )
+    .await;
+    let proposal = last_ai(&events);
+    assert_eq!(proposal["awaiting"], "confirm", "{events:#?}");
+    assert!(
+        proposal["text"].as_str().unwrap().contains("ORD-10013"),
+        "{proposal:#?}"
+    );
+    let events = turn(&app, &chat, &mut n, "yes").await;
+    assert!(tool_ok(&events, "send_payment_link"), "{events:#?}");
+    assert!(
+        last_ai(&events)["text"].as_str().unwrap().contains("http"),
+        "{events:#?}"
+    );
+}
+
+#[tokio::test]
+async fn no_to_a_proposal_changes_nothing() {
+    let app = spawn_agent_app().await;
+    let chat = app.open_as("cus_anna").await;
+    let before = order_json(&app, "ORD-10001").await;
+    let mut n = 0;
+    let events = turn(
+        &app,
+        &chat,
+        &mut n,
+        "can you push back the due date on my Zalando purchase?",
+    )
+    .await;
+    assert_eq!(last_ai(&events)["awaiting"], "confirm");
+    let events = turn(&app, &chat, &mut n, "no").await;
+    assert!(!tool_ok(&events, "extend_due_date"));
+    assert!(last_ai(&events)["awaiting"].is_null());
+    assert_eq!(order_json(&app, "ORD-10001").await, before);
+}
