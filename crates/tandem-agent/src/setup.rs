@@ -46,6 +46,9 @@ pub fn load(options: &Options) -> Result<(Arc<Understanding>, Arc<HelpCentre>), 
         None => kb::builtin(),
     };
     let kb = HelpCentre::build(articles, nlu.encoder(), &Quiet)?;
+    // The first pass through the encoder allocates its buffers; let no customer wait
+    // for that.
+    let _ = nlu.embed("warming up the encoder before the first customer");
     Ok((Arc::new(nlu), Arc::new(kb)))
 }
 

@@ -4,6 +4,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
+use crate::workforce::{AgentId, QueueEntry};
 use crate::{CustomerId, ParseError};
 
 /// A conversation id: a UUID (v7, so ids sort by creation time).
@@ -132,6 +133,13 @@ pub struct Conversation {
     pub state: ConversationState,
     /// The seq of the newest event; 0 when there is none.
     pub last_seq: u64,
+    /// What the queue asks of a person; kept from the handoff until the conversation
+    /// goes back to the AI or closes.
+    pub queue: Option<QueueEntry>,
+    /// The person who has the conversation (state `assigned`).
+    pub assignee: Option<AgentId>,
+    /// An email the customer left for a follow-up while waiting (H7).
+    pub follow_up_email: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

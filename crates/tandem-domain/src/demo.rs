@@ -37,6 +37,42 @@ pub(crate) fn customer(row: &(&str, &str, &str, &str, &str)) -> Customer {
     }
 }
 
+/// A demo person of the support team: (name, email, role, skills, max chats). All log
+/// in with the password `demo`, in demo mode only.
+pub const DEMO_AGENTS: &[(&str, &str, &str, &str, u32)] = &[
+    (
+        "Sara Holm",
+        "agent1@acme.test",
+        "agent",
+        "en,sv,vulnerable",
+        3,
+    ),
+    (
+        "Jonas Keller",
+        "agent2@acme.test",
+        "agent",
+        "en,de,disputes",
+        3,
+    ),
+    (
+        "Priya Shah",
+        "agent3@acme.test",
+        "agent",
+        "en,fraud,disputes",
+        3,
+    ),
+    (
+        "Mikael Berg",
+        "agent4@acme.test",
+        "supervisor",
+        "en,sv,de,fraud,vulnerable,disputes",
+        2,
+    ),
+];
+
+/// The demo team's shared password.
+pub const DEMO_AGENT_PASSWORD: &str = "demo";
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -141,6 +141,9 @@ pub struct EventExtras {
     /// never sent to the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_state: Option<serde_json::Value>,
+    /// On a `closed` event by a person: the contact reason they resolved it with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_reason: Option<String>,
 }
 
 impl EventExtras {

@@ -16,6 +16,8 @@
 //! - [`demo_ledger`]: the Acme Pay demo ledger: customers, merchants and orders in every state.
 //! - [`identity`]: email one-time codes (P1): the code, the policy, the pure decisions.
 //! - [`ledger`]: the BNPL ledger (orders, installments, returns, disputes) and rules P1-P14.
+//! - [`workforce`]: agents, roles, skills, presence, shifts, queue entries.
+//! - [`routing`]: the router's pure decisions: fit, offers, queue standing and wait.
 
 #![forbid(unsafe_code)]
 
@@ -60,7 +62,9 @@ pub mod event;
 pub mod identity;
 pub mod ledger;
 pub mod money;
+pub mod routing;
 pub mod text;
+pub mod workforce;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conversation::{Conversation, ConversationId, ConversationState, Language};

@@ -20,6 +20,8 @@ const MAX_TEXT = 4000;
 const COUNTER_FROM = 3500;
 const TYPING_MS = 5000;
 const STORAGE_PREFIX = "tandem.chat.v1:";
+const QUEUE_POLL_MS = 5000;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 // ---------------------------------------------------------------------------
 // UI strings (the conversation itself is answered in the customer's language
@@ -71,6 +73,25 @@ const STRINGS = {
     networkError: "We couldn't reach the server. Check your connection and try again.",
     unread: (n) => `${n} new ${n === 1 ? "message" : "messages"}`,
     at: "at",
+    queueChecking: "Checking your place in the queue…",
+    wait: (secs) => {
+      if (secs < 60) return "less than a minute";
+      const m = Math.ceil(secs / 60);
+      return m === 1 ? "1 minute" : `${m} minutes`;
+    },
+    queuePosition: (n, wait) =>
+      n <= 1 ? `You are next in the queue, about ${wait}.` : `You are number ${n} in the queue, about ${wait}.`,
+    queueWait: (wait) => `You are in the queue, about ${wait}.`,
+    nobodyAvailable: "Nobody from our team is available right now.",
+    backAt: (when) => `The team is back ${when}.`,
+    openingToday: (time) => `today at ${time}`,
+    openingTomorrow: (time) => `tomorrow at ${time}`,
+    openingOn: (date, time) => `on ${date} at ${time}`,
+    followUpLabel: "Can't wait? Leave your email and we'll get back to you.",
+    followUpEmail: "Your email",
+    followUpSave: "Save",
+    followUpSaved: (email) => `Thanks! We'll follow up at ${email} if we miss you here.`,
+    followUpInvalid: "Please enter a valid email address.",
   },
   sv: {
     title: "Chatta med oss",
@@ -117,6 +138,25 @@ const STRINGS = {
     networkError: "Vi når inte servern. Kontrollera anslutningen och försök igen.",
     unread: (n) => `${n} ${n === 1 ? "nytt meddelande" : "nya meddelanden"}`,
     at: "kl.",
+    queueChecking: "Kontrollerar din plats i kön…",
+    wait: (secs) => {
+      if (secs < 60) return "mindre än en minut";
+      const m = Math.ceil(secs / 60);
+      return m === 1 ? "1 minut" : `${m} minuter`;
+    },
+    queuePosition: (n, wait) =>
+      n <= 1 ? `Du är näst på tur, cirka ${wait}.` : `Du är nummer ${n} i kön, cirka ${wait}.`,
+    queueWait: (wait) => `Du står i kön, cirka ${wait}.`,
+    nobodyAvailable: "Ingen i vårt team är tillgänglig just nu.",
+    backAt: (when) => `Teamet är tillbaka ${when}.`,
+    openingToday: (time) => `i dag kl. ${time}`,
+    openingTomorrow: (time) => `i morgon kl. ${time}`,
+    openingOn: (date, time) => `${date} kl. ${time}`,
+    followUpLabel: "Kan du inte vänta? Lämna din e-postadress så hör vi av oss.",
+    followUpEmail: "Din e-postadress",
+    followUpSave: "Spara",
+    followUpSaved: (email) => `Tack! Vi hör av oss till ${email} om vi missar dig här.`,
+    followUpInvalid: "Ange en giltig e-postadress.",
   },
   de: {
     title: "Chatten Sie mit uns",
@@ -163,6 +203,27 @@ const STRINGS = {
     networkError: "Der Server ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung.",
     unread: (n) => `${n} ${n === 1 ? "neue Nachricht" : "neue Nachrichten"}`,
     at: "um",
+    queueChecking: "Ihr Platz in der Warteschlange wird geprüft…",
+    wait: (secs) => {
+      if (secs < 60) return "weniger als eine Minute";
+      const m = Math.ceil(secs / 60);
+      return m === 1 ? "1 Minute" : `${m} Minuten`;
+    },
+    queuePosition: (n, wait) =>
+      n <= 1
+        ? `Sie sind als Nächstes an der Reihe, etwa ${wait}.`
+        : `Sie sind Nummer ${n} in der Warteschlange, etwa ${wait}.`,
+    queueWait: (wait) => `Sie sind in der Warteschlange, etwa ${wait}.`,
+    nobodyAvailable: "Gerade ist niemand aus unserem Team erreichbar.",
+    backAt: (when) => `Das Team ist ${when} wieder da.`,
+    openingToday: (time) => `heute um ${time}`,
+    openingTomorrow: (time) => `morgen um ${time}`,
+    openingOn: (date, time) => `am ${date} um ${time}`,
+    followUpLabel: "Keine Zeit zu warten? Hinterlassen Sie Ihre E-Mail-Adresse, wir melden uns.",
+    followUpEmail: "Ihre E-Mail-Adresse",
+    followUpSave: "Speichern",
+    followUpSaved: (email) => `Danke! Wir melden uns unter ${email}, falls wir Sie hier verpassen.`,
+    followUpInvalid: "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
   },
 };
 
@@ -326,7 +387,7 @@ const CSS = `
 }
 *, *::before, *::after { box-sizing: border-box; }
 [hidden] { display: none !important; }
-button, textarea { font: inherit; color: inherit; }
+button, textarea, input { font: inherit; color: inherit; }
 button { cursor: pointer; }
 button:disabled { cursor: default; }
 :focus { outline: none; }
@@ -388,6 +449,22 @@ header p { margin: 2px 0 0; font-size: 13px; opacity: .92; }
 }
 .human:hover:not(:disabled) { background: #eef3fd; }
 .human:disabled { border-color: var(--tandem-border); color: var(--tandem-muted); background: #f2f4f7; }
+
+.queue-status {
+  padding: 8px 12px; border-bottom: 1px solid var(--tandem-border); background: #fff8e6; font-size: 13px;
+}
+.queue-status[data-available="no"] { background: #fdf0ea; }
+.queue-line { margin: 0; font-weight: 600; }
+.follow-up { margin-top: 6px; }
+.follow-up label { display: block; margin-bottom: 4px; color: var(--tandem-muted); }
+.follow-up .row { display: flex; gap: 6px; }
+.follow-up input {
+  flex: 1; min-width: 0; min-height: 36px; padding: 6px 10px; background: var(--tandem-bg);
+  border: 1.5px solid var(--tandem-border); border-radius: 10px;
+}
+.follow-up input:focus-visible { border-color: var(--tandem-accent); outline-offset: 0; }
+.follow-up .secondary { min-height: 36px; padding: 0 12px; }
+.follow-up-saved { margin: 6px 0 0; color: #13683f; }
 
 .log {
   flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px;
@@ -524,6 +601,13 @@ class TandemChat extends HTMLElement {
   #backoff = 0;
   #creating = null; // Promise of an in-flight conversation creation
 
+  // Waiting for a person
+  #queueInfo = null; // `queue` of GET /conversations/{id} while queued
+  #queueTimer = null;
+  #queuePolling = false;
+  #queuePolledAt = 0;
+  #followUpEmail = null; // saved for a follow-up
+
   // UI
   #identity = null;
   #ui = null;
@@ -626,6 +710,42 @@ class TandemChat extends HTMLElement {
     human.addEventListener("click", () => this.#requestHuman());
     const humanBar = h("div", { class: "human-bar" }, human);
 
+    // While queued: the place in the queue and a follow-up email form.
+    const queueLine = h("p", { class: "queue-line", "data-testid": "queue-line", role: "status", "aria-live": "polite" });
+    const followUpLabel = h("label", { for: "tandem-follow-up" });
+    const followUpInput = h("input", {
+      id: "tandem-follow-up",
+      type: "email",
+      autocomplete: "email",
+      inputmode: "email",
+      maxlength: "254",
+      "data-testid": "follow-up-email",
+    });
+    const followUpSubmit = h("button", { class: "secondary", type: "submit", "data-testid": "follow-up-submit" });
+    const followUpForm = h(
+      "form",
+      { class: "follow-up", "data-testid": "follow-up", novalidate: true },
+      followUpLabel,
+      h("div", { class: "row" }, followUpInput, followUpSubmit),
+    );
+    followUpForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.#submitFollowUp();
+    });
+    const followUpSaved = h("p", {
+      class: "follow-up-saved",
+      "data-testid": "follow-up-saved",
+      role: "status",
+      hidden: true,
+    });
+    const queue = h(
+      "div",
+      { class: "queue-status", id: "tandem-queue-status", "data-testid": "queue-status", hidden: true },
+      queueLine,
+      followUpForm,
+      followUpSaved,
+    );
+
     const intro = h("p", { class: "intro" });
     const log = h("div", {
       class: "log",
@@ -681,6 +801,7 @@ class TandemChat extends HTMLElement {
       },
       header,
       humanBar,
+      queue,
       log,
       typing,
       quick,
@@ -699,6 +820,7 @@ class TandemChat extends HTMLElement {
     this.#ui = {
       launcher, badge, panel, heading, subtitle, endBtn, closeBtn, human, intro, log,
       typing, quick, status, input, send, counter, form, csat,
+      queue, queueLine, followUpForm, followUpLabel, followUpInput, followUpSubmit, followUpSaved,
     };
     this.#applyStrings();
   }
@@ -813,7 +935,12 @@ class TandemChat extends HTMLElement {
     this.#unread = 0;
     this.#csatScore = 0;
     this.#errorText = "";
+    this.#queueInfo = null;
+    this.#followUpEmail = null;
+    this.#queuePolling = false;
+    this.#queuePolledAt = 0;
     const ui = this.#ui;
+    ui.followUpInput.value = "";
     ui.log.replaceChildren(ui.intro);
     ui.quick.replaceChildren();
     ui.quick.hidden = true;
@@ -836,6 +963,8 @@ class TandemChat extends HTMLElement {
       const info = await api(`api/v1/conversations/${encodeURIComponent(conv.id)}`, { token: conv.token });
       if (gen !== this.#generation) return;
       if (info && info.state) this.#convState = info.state;
+      this.#queueInfo = info?.queue ?? null;
+      this.#queuePolledAt = Date.now();
       const data = await api(`api/v1/conversations/${encodeURIComponent(conv.id)}/events?after=0`, {
         token: conv.token,
       });
@@ -949,6 +1078,8 @@ class TandemChat extends HTMLElement {
   #disconnect() {
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
+    clearTimeout(this.#queueTimer);
+    this.#queueTimer = null;
     const ws = this.#ws;
     this.#ws = null;
     this.#wsOpen = false;
@@ -1116,6 +1247,7 @@ class TandemChat extends HTMLElement {
     }
     el = this.#fillMessage(el ?? h("div"), {
       author, kind, isNotice, text, at: ev.at, language: ev.language,
+      authorName: typeof ev.author_name === "string" && ev.author_name.trim() ? ev.author_name.trim() : null,
     });
     el.dataset.seq = String(seq);
     delete el.dataset.state;
@@ -1133,7 +1265,7 @@ class TandemChat extends HTMLElement {
     this.#nodes.set(seq, el);
   }
 
-  #fillMessage(el, { author, kind, isNotice, text, at, language, state }) {
+  #fillMessage(el, { author, kind, isNotice, text, at, language, state, authorName }) {
     const t = this.#t;
     el.className = `msg ${isNotice ? "notice" : author}`;
     el.dataset.testid = "message";
@@ -1141,7 +1273,8 @@ class TandemChat extends HTMLElement {
     el.dataset.kind = kind;
     if (language) el.setAttribute("lang", language);
     else el.removeAttribute("lang");
-    const who = { customer: t.you, ai: t.ai, agent: t.agent, system: t.system }[author];
+    // A person from the team is shown by name when the event carries it.
+    const who = { customer: t.you, ai: t.ai, agent: authorName || t.agent, system: t.system }[author];
     if (author === "customer") el.append(h("span", { class: "sr-only", text: `${who}:` }));
     else if (!isNotice) el.append(h("span", { class: "who", text: who }, h("span", { class: "sr-only", text: ":" })));
     else el.append(h("span", { class: "sr-only", text: `${t.system}:` }));
@@ -1255,6 +1388,8 @@ class TandemChat extends HTMLElement {
     ui.input.placeholder = closed ? t.placeholderClosed : t.placeholder;
     ui.send.disabled = closed;
     ui.form.hidden = closed;
+    this.#renderQueueStatus();
+    this.#syncQueuePolling();
   }
 
   #onInput() {
@@ -1419,6 +1554,133 @@ class TandemChat extends HTMLElement {
   #failQueued() {
     for (const id of this.#sendQueue) this.#setPendingState(id, "failed");
     this.#sendQueue = [];
+  }
+
+  // --- waiting for a person ----------------------------------------------
+
+  // While queued, GET /conversations/{id} every few seconds for the place in the queue.
+  #syncQueuePolling() {
+    const queued = this.#convState === "queued" && this.#conv && this.#connected;
+    if (!queued) {
+      clearTimeout(this.#queueTimer);
+      this.#queueTimer = null;
+      this.#queueInfo = null;
+      return;
+    }
+    if (this.#queueTimer || this.#queuePolling) return;
+    const delay = Math.max(0, QUEUE_POLL_MS - (Date.now() - this.#queuePolledAt));
+    this.#queueTimer = setTimeout(() => this.#pollQueue(), delay);
+  }
+
+  async #pollQueue() {
+    this.#queueTimer = null;
+    const gen = this.#generation;
+    const conv = this.#conv;
+    if (!conv || this.#convState !== "queued" || !this.#connected) return;
+    if (document.hidden && this.#queueInfo) {
+      this.#queueTimer = setTimeout(() => this.#pollQueue(), QUEUE_POLL_MS);
+      return;
+    }
+    this.#queuePolling = true;
+    this.#queuePolledAt = Date.now();
+    try {
+      const info = await api(`api/v1/conversations/${encodeURIComponent(conv.id)}`, { token: conv.token });
+      if (gen !== this.#generation || !info) return;
+      if (info.state && info.state !== "queued") {
+        // Taken, handed back or closed: the events say how; fetch any we missed.
+        this.#convState = info.state;
+        this.#queueInfo = null;
+        this.#catchUp();
+      } else {
+        this.#queueInfo = info.queue ?? null;
+      }
+    } catch {
+      /* keep showing the last status; the next poll tries again */
+    } finally {
+      if (gen === this.#generation) {
+        this.#queuePolling = false;
+        this.#renderControls();
+      }
+    }
+  }
+
+  #formatOpening(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()) || d.getTime() <= Date.now()) return null;
+    const t = this.#t;
+    const lang = this.#lang;
+    const time = d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    const today = new Date();
+    const tomorrow = new Date(today);
+    tomorrow.setDate(today.getDate() + 1);
+    if (d.toDateString() === today.toDateString()) return t.openingToday(time);
+    if (d.toDateString() === tomorrow.toDateString()) return t.openingTomorrow(time);
+    return t.openingOn(d.toLocaleDateString(lang, { weekday: "long", day: "numeric", month: "long" }), time);
+  }
+
+  #renderQueueStatus() {
+    const t = this.#t;
+    const ui = this.#ui;
+    const show = this.#convState === "queued" && !!this.#conv;
+    ui.queue.hidden = !show;
+    if (!show) return;
+    const q = this.#queueInfo;
+    const wait = Number(q?.estimated_wait_secs);
+    let line;
+    if (!q) line = t.queueChecking;
+    else if (q.estimated_wait_secs != null && Number.isFinite(wait)) {
+      const position = Number(q.position);
+      line = Number.isInteger(position) && position > 0 ? t.queuePosition(position, t.wait(wait)) : t.queueWait(t.wait(wait));
+    } else {
+      // Nobody suitable is online: say so, and when the team is back if we know.
+      line = t.nobodyAvailable;
+      const opening = q.next_opening ? this.#formatOpening(q.next_opening) : null;
+      if (opening) line += ` ${t.backAt(opening)}`;
+    }
+    if (ui.queueLine.textContent !== line) ui.queueLine.textContent = line;
+    ui.queue.dataset.available = !q ? "" : q.estimated_wait_secs != null ? "yes" : "no";
+
+    const saved = this.#followUpEmail ?? (typeof q?.follow_up_email === "string" ? q.follow_up_email : null);
+    ui.followUpLabel.textContent = t.followUpLabel;
+    ui.followUpInput.placeholder = t.followUpEmail;
+    ui.followUpSubmit.textContent = t.followUpSave;
+    const hadFocus = ui.followUpForm.contains(this.shadowRoot.activeElement);
+    ui.followUpForm.hidden = !!saved;
+    ui.followUpSaved.hidden = !saved;
+    const savedText = saved ? t.followUpSaved(saved) : "";
+    if (ui.followUpSaved.textContent !== savedText) ui.followUpSaved.textContent = savedText;
+    if (saved && hadFocus) ui.input.focus();
+  }
+
+  async #submitFollowUp() {
+    const t = this.#t;
+    const ui = this.#ui;
+    const email = ui.followUpInput.value.trim();
+    if (!EMAIL_RE.test(email)) {
+      this.#showError(t.followUpInvalid);
+      ui.followUpInput.focus();
+      return;
+    }
+    const conv = this.#conv;
+    if (!conv) return;
+    const gen = this.#generation;
+    ui.followUpSubmit.disabled = true;
+    try {
+      const res = await api(`api/v1/conversations/${encodeURIComponent(conv.id)}/follow-up`, {
+        method: "POST",
+        token: conv.token,
+        body: { email },
+      });
+      if (gen !== this.#generation) return;
+      this.#followUpEmail = res?.follow_up_email ?? res?.queue?.follow_up_email ?? email;
+      if (res?.queue) this.#queueInfo = res.queue;
+      this.#clearError();
+      this.#renderQueueStatus();
+    } catch (err) {
+      if (gen === this.#generation) this.#showError(err);
+    } finally {
+      ui.followUpSubmit.disabled = false;
+    }
   }
 
   // --- handoff / close / csat ---------------------------------------------

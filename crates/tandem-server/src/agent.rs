@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use tandem_agent::kb::HelpCentre;
 use tandem_agent::language::Lang;
-use tandem_agent::understanding::Understanding;
+use tandem_agent::understanding::{Intent, Understanding};
 use tandem_agent::{Agent, DialogueState, Turn, Verifier, VerifyError};
 use tandem_domain::event::EventExtras;
 use tandem_domain::identity::{EmailAddress, OtpCode};
@@ -15,7 +15,7 @@ use tandem_domain::{
     Author, Conversation, ConversationState, CustomerId, Event, EventDraft, EventKind, Handoff,
     Language,
 };
-use tandem_store::{Append, StoreError};
+use tandem_store::{Append, Change, StoreError};
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode};
@@ -98,7 +98,27 @@ async fn last_state(
     Ok(found)
 }
 
+/// Contact reasons the AI can serve while the customer waits for a person.
+fn serviceable(intent: Intent) -> bool {
+    !matches!(
+        intent,
+        Intent::HumanRequest
+            | Intent::Fraud
+            | Intent::Vulnerability
+            | Intent::Complaint
+            | Intent::Greeting
+            | Intent::Thanks
+            | Intent::Goodbye
+            | Intent::Other
+    )
+}
+
 /// The AI's answer to `message`, committed; empty when the AI is not in charge.
+///
+/// While the conversation waits in the queue the AI still answers errands and questions
+/// it can serve (H7: the customer keeps their place and may keep using the AI); anything
+/// else (hello?, asking for a person again, an email to be contacted at) gets the
+/// customer's standing in the queue instead. Once a person has it, the AI is silent.
 pub async fn answer(
     state: &AppState,
     conversation: &Conversation,
@@ -107,15 +127,30 @@ pub async fn answer(
     let Some(brain) = &state.brain else {
         return Ok(Vec::new());
     };
-    if conversation.state != ConversationState::Ai {
-        // A person is on it (or it is queued for one): the AI stays silent.
-        return Ok(Vec::new());
-    }
     let Some(text) = message.text.as_deref() else {
         return Ok(Vec::new());
     };
+    let queued = match conversation.state {
+        ConversationState::Ai => false,
+        ConversationState::Queued => true,
+        ConversationState::Assigned | ConversationState::Closed => return Ok(Vec::new()),
+    };
     let started = Instant::now();
     let (remembered, state_seq) = last_state(state, conversation).await?;
+    if queued {
+        let mid_errand = remembered.errand.is_some() || remembered.awaiting.is_some();
+        let embedding = brain.nlu.embed(text);
+        let top = brain
+            .nlu
+            .classify(text, embedding.as_deref())
+            .into_iter()
+            .next();
+        let serve = mid_errand || top.is_some_and(|(i, p)| serviceable(i) && p >= 0.5);
+        if !serve || tandem_agent::entities::email(text).is_some() {
+            return crate::conversations::queue_status_reply(state, conversation, message, text)
+                .await;
+        }
+    }
     let verifier = ChatVerifier {
         state,
         conversation,
@@ -146,6 +181,10 @@ pub async fn answer(
         .await
         .map_err(|e| ApiError::internal(&e))?;
     metrics::histogram!(crate::metrics::AGENT_TURN_SECONDS).record(started.elapsed().as_secs_f64());
+    if queued && reply.handoff.is_some() {
+        // Already waiting for a person: tell where they stand rather than queue again.
+        return crate::conversations::queue_status_reply(state, conversation, message, text).await;
+    }
 
     let now = state.clock.now();
     let language = Language::parse(reply.lang.code()).ok();
@@ -169,26 +208,34 @@ pub async fn answer(
             ..EventDraft::new(now, EventKind::Message, Author::Ai)
         })
         .collect();
-    let mut append;
-    if let Some(handoff) = reply.handoff {
-        let notice = crate::conversations::queued_notice(language.as_ref());
-        drafts.push(EventDraft {
-            in_reply_to: Some(message.seq),
-            ..EventDraft::handoff(
-                now,
-                Handoff {
-                    reason: handoff.reason,
-                    priority: handoff.priority,
-                    summary: handoff.summary,
-                },
-                notice.to_owned(),
-            )
-        });
-        append = Append::to_open(drafts).set_state(ConversationState::Queued);
+    let in_charge = if queued {
+        ConversationState::Queued
     } else {
-        append = Append::to_open(drafts);
-    }
-    append = append.require(&[ConversationState::Ai]);
+        ConversationState::Ai
+    };
+    let mut append = match reply.handoff {
+        Some(handoff) => {
+            let dispute = reply.state.reason.as_deref() == Some("dispute");
+            let handoff = Handoff {
+                reason: handoff.reason,
+                priority: handoff.priority,
+                summary: handoff.summary,
+            };
+            let mut talking = conversation.clone();
+            talking.language = language.clone().or(talking.language);
+            let (draft, entry) =
+                crate::conversations::handoff_draft(state, &talking, handoff, dispute).await?;
+            drafts.push(EventDraft {
+                in_reply_to: Some(message.seq),
+                ..draft
+            });
+            Append::to_open(drafts)
+                .set_state(ConversationState::Queued)
+                .queue(Change::Set(entry))
+        }
+        None => Append::to_open(drafts),
+    };
+    append = append.require(&[in_charge]);
     match crate::conversations::commit(state, &conversation.id, append).await {
         Ok(events) => Ok(events),
         // A person took over while the AI was thinking: the person's word counts.

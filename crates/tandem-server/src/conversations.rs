@@ -6,12 +6,15 @@
 //! events go into the same atomic append as the message they answer.
 
 use tandem_domain::card::{SensitiveKind, mask_card_data};
+use tandem_domain::identity::EmailAddress;
+use tandem_domain::routing::QueueStanding;
+use tandem_domain::workforce::QueueEntry;
 use tandem_domain::{
     Author, ClientMsgId, Conversation, ConversationId, ConversationState, Csat, CsatScore,
     Customer, Event, EventDraft, EventKind, Handoff, HandoffReason, Language, MessageText,
     Priority,
 };
-use tandem_store::{Append, StoreError};
+use tandem_store::{Append, Change, StoreError};
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode};
@@ -64,6 +67,9 @@ pub async fn open(
         language: language.or_else(|| customer.as_ref().map(|c| c.language.clone())),
         state: ConversationState::Ai,
         last_seq: 0,
+        queue: None,
+        assignee: None,
+        follow_up_email: None,
         created_at: tandem_store::truncate_to_millis(now),
         updated_at: tandem_store::truncate_to_millis(now),
     };
@@ -74,11 +80,6 @@ pub async fn open(
         token,
         customer,
     })
-}
-
-/// The notice that the customer is now in the queue for a person.
-pub(crate) fn queued_notice(language: Option<&Language>) -> &'static str {
-    notices(language).queued
 }
 
 /// Commits an append and publishes what was committed.
@@ -147,6 +148,91 @@ pub async fn post_customer_message(
     }
 }
 
+/// The handoff event and the queue entry of a move to the human queue. The notice tells
+/// the customer where they stand: their place and an honest wait from the people online,
+/// or (H7) that nobody who can help is online, when the team is back, that they keep
+/// their place, can leave an email for a follow-up and can keep chatting with the AI.
+pub(crate) async fn handoff_draft(
+    state: &AppState,
+    conversation: &Conversation,
+    handoff: Handoff,
+    dispute: bool,
+) -> Result<(EventDraft, QueueEntry), ApiError> {
+    let now = state.clock.now();
+    let entry = QueueEntry {
+        priority: handoff.priority,
+        skills: QueueEntry::skills_for(handoff.reason, conversation.language.as_ref(), dispute),
+        reason: handoff.reason,
+        // A conversation that was queued before keeps its place.
+        since: conversation.queue.as_ref().map_or(now, |q| q.since),
+    };
+    let mut waiting = conversation.clone();
+    waiting.queue = Some(entry.clone());
+    let standing = crate::router::standing(state, &waiting).await?;
+    let notice = queue_words(conversation.language.as_ref(), standing.as_ref(), true);
+    Ok((
+        EventDraft::handoff(tandem_store::truncate_to_millis(now), handoff, notice),
+        entry,
+    ))
+}
+
+/// Tells a waiting customer where they stand (and keeps an email they gave for a
+/// follow-up), answering `message`.
+pub(crate) async fn queue_status_reply(
+    state: &AppState,
+    conversation: &Conversation,
+    message: &Event,
+    text: &str,
+) -> Result<Vec<Event>, ApiError> {
+    let language = conversation.language.as_ref();
+    let words = match tandem_agent::entities::email(text).and_then(|e| EmailAddress::parse(&e).ok())
+    {
+        Some(email) => {
+            state
+                .store
+                .set_follow_up_email(&conversation.id, email.as_str())
+                .await?;
+            state.router.touch();
+            follow_up_words(language, email.as_str())
+        }
+        None => {
+            let standing = crate::router::standing(state, conversation).await?;
+            queue_words(language, standing.as_ref(), false)
+        }
+    };
+    let append = Append::to_open(vec![EventDraft {
+        text: Some(words),
+        in_reply_to: Some(message.seq),
+        ..EventDraft::new(state.clock.now(), EventKind::Message, Author::System)
+    }])
+    .require(&[ConversationState::Queued]);
+    match commit(state, &conversation.id, append).await {
+        Ok(events) => Ok(events),
+        Err(StoreError::StateConflict { .. }) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Keeps the email a waiting customer left for a follow-up (H7).
+pub async fn leave_follow_up_email(
+    state: &AppState,
+    conversation: &Conversation,
+    email: &EmailAddress,
+) -> Result<(), ApiError> {
+    if conversation.state != ConversationState::Queued {
+        return Err(ApiError::new(
+            ErrorCode::ConversationOpen,
+            "a follow-up email can be left while waiting for a person",
+        ));
+    }
+    state
+        .store
+        .set_follow_up_email(&conversation.id, email.as_str())
+        .await?;
+    state.router.touch();
+    Ok(())
+}
+
 /// Puts the conversation in the human queue (H1: on this same request, no retention).
 /// Asking again while queued or assigned returns the existing handoff.
 pub async fn request_handoff(
@@ -159,14 +245,11 @@ pub async fn request_handoff(
         priority: Priority::Normal,
         summary: summary(conversation, &history),
     };
-    let notice = notices(conversation.language.as_ref()).queued.to_owned();
-    let append = Append::to_open(vec![EventDraft::handoff(
-        state.clock.now(),
-        handoff,
-        notice,
-    )])
-    .require(&[ConversationState::Ai])
-    .set_state(ConversationState::Queued);
+    let (draft, entry) = handoff_draft(state, conversation, handoff, false).await?;
+    let append = Append::to_open(vec![draft])
+        .require(&[ConversationState::Ai])
+        .set_state(ConversationState::Queued)
+        .queue(Change::Set(entry));
     match commit(state, &conversation.id, append).await {
         Ok(events) => Ok(events),
         Err(StoreError::StateConflict {
@@ -192,6 +275,11 @@ pub async fn close_by_customer(
     )])
     .set_state(ConversationState::Closed);
     Ok(commit(state, &conversation.id, append).await?)
+}
+
+/// The notice that a chat ended, asking for a rating.
+pub(crate) fn closed_notice(language: Option<&Language>) -> &'static str {
+    notices(language).closed
 }
 
 /// Rates a closed conversation, once.
@@ -291,6 +379,129 @@ fn summary(conversation: &Conversation, words: &[String]) -> String {
     summary
 }
 
+/// Minutes, rounded up, at least one.
+fn minutes(wait: time::Duration) -> i64 {
+    ((wait.whole_seconds() + 59) / 60).max(1)
+}
+
+fn opening(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:02}:{:02} UTC, {}-{:02}-{:02}",
+        at.hour(),
+        at.minute(),
+        at.year(),
+        u8::from(at.month()),
+        at.day()
+    )
+}
+
+/// The customer's standing in words: just queued (`fresh`) or asking how it goes.
+pub(crate) fn queue_words(
+    language: Option<&Language>,
+    standing: Option<&QueueStanding>,
+    fresh: bool,
+) -> String {
+    let lang = language.map_or("en", Language::primary);
+    let Some(s) = standing else {
+        return notices(language).queued.to_owned();
+    };
+    match (lang, s.estimated_wait, s.next_opening) {
+        ("sv", Some(wait), _) => {
+            let m = minutes(wait);
+            let head = if fresh {
+                "Du står nu i kö till en person i vårt team"
+            } else {
+                "Du står kvar i kön"
+            };
+            let wait = if m == 1 {
+                "ungefär en minut".to_owned()
+            } else {
+                format!("ungefär {m} minuter")
+            };
+            format!(
+                "{head}: du är nummer {} och väntetiden är {wait}. Du behåller din plats, och du kan fortsätta skriva till mig under tiden.",
+                s.position
+            )
+        }
+        ("sv", None, back) => {
+            let back = back.map_or(String::new(), |at| {
+                format!(" Vi är tillbaka {}.", opening(at))
+            });
+            format!(
+                "Just nu är ingen i vårt team som kan hjälpa dig med det här inloggad.{back} Du behåller din plats i kön (nummer {}). Lämna gärna din e-postadress så hör vi av oss, eller fortsätt chatta med mig under tiden.",
+                s.position
+            )
+        }
+        ("de", Some(wait), _) => {
+            let m = minutes(wait);
+            let head = if fresh {
+                "Sie warten jetzt auf eine Person aus unserem Team"
+            } else {
+                "Sie warten weiterhin"
+            };
+            let wait = if m == 1 {
+                "etwa eine Minute".to_owned()
+            } else {
+                format!("etwa {m} Minuten")
+            };
+            format!(
+                "{head}: Sie sind Nummer {} und die Wartezeit beträgt {wait}. Sie behalten Ihren Platz und können mir inzwischen weiter schreiben.",
+                s.position
+            )
+        }
+        ("de", None, back) => {
+            let back = back.map_or(String::new(), |at| {
+                format!(" Wir sind ab {} wieder da.", opening(at))
+            });
+            format!(
+                "Gerade ist niemand aus unserem Team online, der Ihnen dabei helfen kann.{back} Sie behalten Ihren Platz in der Warteschlange (Nummer {}). Hinterlassen Sie gern Ihre E-Mail-Adresse, dann melden wir uns, oder chatten Sie inzwischen mit mir weiter.",
+                s.position
+            )
+        }
+        (_, Some(wait), _) => {
+            let m = minutes(wait);
+            let head = if fresh {
+                "You're now in the queue for a person from our team"
+            } else {
+                "You're still in the queue"
+            };
+            let wait = if m == 1 {
+                "about a minute".to_owned()
+            } else {
+                format!("about {m} minutes")
+            };
+            format!(
+                "{head}: you're number {} and the wait is {wait}. You keep your place, and you can keep writing to me meanwhile.",
+                s.position
+            )
+        }
+        (_, None, back) => {
+            let back = back.map_or(String::new(), |at| {
+                format!(" We're back at {}.", opening(at))
+            });
+            format!(
+                "Nobody from our team who can help with this is online right now.{back} You keep your place in the queue (number {}). Leave your email and we'll follow up, or keep chatting with me meanwhile.",
+                s.position
+            )
+        }
+    }
+}
+
+fn follow_up_words(language: Option<&Language>, email: &str) -> String {
+    match language.map(Language::primary) {
+        Some("sv") => format!(
+            "Tack! Om ingen hinner svara dig här hör vi av oss till {email}. Du behåller din plats i kön."
+        ),
+        Some("de") => format!(
+            "Danke! Falls Ihnen hier niemand rechtzeitig antwortet, melden wir uns unter {email}. Sie behalten Ihren Platz in der Warteschlange."
+        ),
+        _ => format!(
+            "Thanks! If nobody gets to you here, we'll follow up at {email}. You keep your place in the queue."
+        ),
+    }
+}
+
 struct Notices {
     queued: &'static str,
     closed: &'static str,
@@ -353,6 +564,9 @@ mod tests {
             language: None,
             state: ConversationState::Ai,
             last_seq: 0,
+            queue: None,
+            assignee: None,
+            follow_up_email: None,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             updated_at: time::OffsetDateTime::UNIX_EPOCH,
         }

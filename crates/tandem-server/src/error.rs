@@ -50,6 +50,13 @@ error_codes! {
     VerificationLocked = ("verification_locked", TOO_MANY_REQUESTS),
     MailUnavailable = ("mail_unavailable", SERVICE_UNAVAILABLE),
     NotReady = ("not_ready", SERVICE_UNAVAILABLE),
+    InvalidCredentials = ("invalid_credentials", UNAUTHORIZED),
+    Forbidden = ("forbidden", FORBIDDEN),
+    AlreadyAssigned = ("already_assigned", CONFLICT),
+    NotAssignee = ("not_assignee", CONFLICT),
+    AtCapacity = ("at_capacity", CONFLICT),
+    EmailTaken = ("email_taken", CONFLICT),
+    AgentUnavailable = ("agent_unavailable", CONFLICT),
     Internal = ("internal", INTERNAL_SERVER_ERROR),
 }
 
@@ -129,6 +136,14 @@ impl From<StoreError> for ApiError {
             StoreError::AlreadyRated => Self::new(
                 ErrorCode::AlreadyRated,
                 "this conversation has been rated already",
+            ),
+            StoreError::NotAssignee { .. } => Self::new(
+                ErrorCode::NotAssignee,
+                "this conversation is not assigned to you",
+            ),
+            StoreError::EmailTaken(email) => Self::new(
+                ErrorCode::EmailTaken,
+                format!("an account with the email {email} exists already"),
             ),
             other => Self::internal(&other),
         }

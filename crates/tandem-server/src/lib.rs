@@ -11,6 +11,9 @@
 //! - [`routes`]: handlers by area (conversations, identity, stream, ops, demo, mailbox,
 //!   assets).
 //! - [`conversations`]: the conversation steps (open, message, handoff, close, rate).
+//! - [`desk`]: what a person does with conversations (lists, claim, reply, tools, resolve).
+//! - [`router`]: offers, re-queueing, console presence, list changes; [`workforce`]:
+//!   accounts, passwords, sessions.
 //! - [`identity`]: email verification steps (P1); [`mail`]: the mailers (demo, SMTP).
 //! - [`bus`]: the event bus trait and the in-process bus.
 //! - [`wire`]: JSON request and response shapes; [`openapi`] documents them.
@@ -24,6 +27,7 @@
 pub mod agent;
 pub mod bus;
 pub mod conversations;
+pub mod desk;
 pub mod error;
 pub mod extract;
 pub mod identity;
@@ -31,9 +35,11 @@ pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
+pub mod router;
 pub mod routes;
 pub mod tokens;
 pub mod wire;
+pub mod workforce;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -73,6 +79,8 @@ pub struct Settings {
     /// Bearer token of supervisor endpoints (the audit trail) until supervisor accounts
     /// exist; `None` closes them.
     pub supervisor_token: Option<Secret>,
+    /// The router's timings.
+    pub routing: router::RoutingSettings,
 }
 
 /// Everything a handler can reach. Cheap to clone.
@@ -96,6 +104,8 @@ pub struct AppState {
     pub tools: Arc<Tools>,
     /// The AI agent's models and help centre; without it the AI stays silent.
     pub brain: Option<agent::Brain>,
+    /// Offers, console presence and list changes (see [`router`]).
+    pub router: Arc<router::Router>,
 }
 
 impl AppState {
@@ -106,6 +116,7 @@ impl AppState {
         settings: Settings,
     ) -> Self {
         let mailer = mail::for_settings(&settings, &store, &clock);
+        let settings_routing = settings.routing;
         let tools = Arc::new(Tools::new(
             Arc::new(BuiltinLedger::new(Arc::clone(&store))),
             Arc::clone(&store),
@@ -126,6 +137,7 @@ impl AppState {
             mailer,
             tools,
             brain: None,
+            router: Arc::new(router::Router::new(settings_routing)),
         }
     }
 
@@ -145,11 +157,12 @@ impl AppState {
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    use routes::{assets, conversations as c, demo, identity, mailbox, ops, stream};
+    use axum::routing::put;
+    use routes::{agent as a, assets, conversations as c, demo, identity, mailbox, ops, stream};
 
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([HeaderName::from_static("retry-after")]);
     let api = Router::new()
@@ -162,6 +175,30 @@ pub fn app(state: AppState) -> Router {
         .route("/conversations/{id}/handoff", post(c::request_handoff))
         .route("/conversations/{id}/close", post(c::close_conversation))
         .route("/conversations/{id}/csat", post(c::rate_conversation))
+        .route("/conversations/{id}/follow-up", post(c::leave_follow_up))
+        .route("/auth/login", post(a::login))
+        .route("/auth/logout", post(a::logout))
+        .route("/agent/me", get(a::me))
+        .route("/agent/status", put(a::set_status))
+        .route("/agent/capacity", put(a::set_capacity))
+        .route("/agent/shifts", put(a::set_shifts))
+        .route("/agent/team", get(a::team))
+        .route("/agent/canned", get(a::canned))
+        .route("/agent/ws", get(routes::agent_ws::agent_ws))
+        .route("/agent/conversations", get(a::list_conversations))
+        .route("/agent/conversations/{id}", get(a::conversation_detail))
+        .route("/agent/conversations/{id}/claim", post(a::claim))
+        .route("/agent/conversations/{id}/messages", post(a::post_message))
+        .route("/agent/conversations/{id}/notes", post(a::post_note))
+        .route("/agent/conversations/{id}/transfer", post(a::transfer))
+        .route("/agent/conversations/{id}/handback", post(a::hand_back))
+        .route("/agent/conversations/{id}/resolve", post(a::resolve))
+        .route("/agent/conversations/{id}/copilot", get(a::copilot))
+        .route("/agent/conversations/{id}/tools", post(a::run_tool))
+        .route(
+            "/agent/conversations/{id}/tools/confirm",
+            post(a::confirm_tool),
+        )
         .route(
             "/conversations/{id}/verification/email",
             post(identity::request_email_code),
@@ -184,6 +221,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/", get(assets::index))
         .route("/widget.js", get(assets::widget))
+        .route("/console", get(assets::console))
         .route("/assets/{*path}", get(assets::asset));
     if state.settings.demo {
         router = router
@@ -231,6 +269,7 @@ pub async fn serve(
             }
         }
     });
+    let routing = tokio::spawn(router::run(state.clone()));
     let streams = state.streams.clone();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
@@ -239,5 +278,6 @@ pub async fn serve(
     streams.close();
     streams.wait().await;
     janitor.abort();
+    routing.abort();
     Ok(())
 }

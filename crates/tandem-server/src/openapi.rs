@@ -28,6 +28,27 @@ use crate::wire;
         routes::identity::request_email_code,
         routes::identity::verify_email_code,
         routes::mailbox::list_demo_mail,
+        routes::conversations::leave_follow_up,
+        routes::agent::login,
+        routes::agent::logout,
+        routes::agent::me,
+        routes::agent::set_status,
+        routes::agent::set_capacity,
+        routes::agent::set_shifts,
+        routes::agent::team,
+        routes::agent::list_conversations,
+        routes::agent::conversation_detail,
+        routes::agent::claim,
+        routes::agent::post_message,
+        routes::agent::post_note,
+        routes::agent::transfer,
+        routes::agent::hand_back,
+        routes::agent::resolve,
+        routes::agent::copilot,
+        routes::agent::run_tool,
+        routes::agent::confirm_tool,
+        routes::agent::canned,
+        routes::agent_ws::agent_ws,
     ),
     components(schemas(wire::EventView, wire::ErrorBody, wire::ErrorDetail)),
     modifiers(&Security),
@@ -45,6 +66,15 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The token returned when the conversation was opened."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "agent_session",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The session token from POST /api/v1/auth/login."))
                     .build(),
             ),
         );

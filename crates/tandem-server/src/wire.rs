@@ -1,5 +1,6 @@
 //! The JSON shapes of the HTTP API. Domain types are converted here, by hand, at the edge.
 
+pub mod agent;
 pub mod identity;
 
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ pub struct CreateConversationRequest {
     pub language: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, Clone, PartialEq)]
 pub struct CustomerRef {
     pub id: String,
     pub name: String,
@@ -62,6 +63,18 @@ pub struct ConversationView {
     pub last_seq: u64,
     pub customer: Option<CustomerRef>,
     pub created_at: String,
+    /// While waiting for a person: the place in the queue and the honest wait.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<agent::QueueView>,
+    /// While a person has the conversation: who.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentName>,
+}
+
+/// The name a customer sees of the person helping them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentName {
+    pub name: String,
 }
 
 impl ConversationView {
@@ -74,6 +87,8 @@ impl ConversationView {
             last_seq: c.last_seq,
             customer: customer.map(CustomerRef::from),
             created_at: timestamp(c.created_at),
+            queue: None,
+            agent: None,
         }
     }
 }
@@ -125,7 +140,7 @@ pub struct ToolCallView {
     pub ok: bool,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, Clone, PartialEq)]
 pub struct HandoffView {
     /// `human_request`, `fraud`, `vulnerable`, `policy_exception`, `not_understood`, `frustration`.
     pub reason: String,
@@ -150,6 +165,9 @@ pub struct EventView {
     pub kind: String,
     /// `customer`, `ai`, `agent` or `system`.
     pub author: String,
+    /// The person's id on agent events (and on `assigned` events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -181,6 +199,7 @@ impl From<&Event> for EventView {
             at: timestamp(e.at),
             kind: e.kind.as_str().to_owned(),
             author: e.author.as_str().to_owned(),
+            author_id: e.author_id.clone(),
             text: e.text.clone(),
             language: e.language.as_ref().map(|l| l.as_str().to_owned()),
             awaiting: e.awaiting.map(|a| a.as_str().to_owned()),

@@ -17,12 +17,13 @@ use tandem_domain::{
     Author, ClientMsgId, Conversation, ConversationId, Customer, CustomerId, Event, EventKind,
 };
 use tandem_store::{
-    Append, ConversationRow, EventRow, MAX_PAGE, Result, Store, StoreError, customer_from_row,
-    parse_stored, plan_append,
+    Append, ConversationRow, EventRow, Head, MAX_PAGE, QueueColumns, Result, Store, StoreError,
+    customer_from_row, head_from_columns, plan_append,
 };
 
 mod identity;
 mod ledger;
+mod workforce;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -76,6 +77,47 @@ fn event_from_row(row: &PgRow) -> Result<Event> {
         })
     };
     raw().map_err(backend)?.into_event()
+}
+
+pub(crate) fn conversation_from_row(row: &PgRow) -> Result<Conversation> {
+    let raw = || -> sqlx::Result<ConversationRow> {
+        Ok(ConversationRow {
+            id: row.try_get("id")?,
+            token_hash: row.try_get("token_hash")?,
+            customer_id: row.try_get("customer_id")?,
+            verified: row.try_get("verified")?,
+            language: row.try_get("language")?,
+            state: row.try_get("state")?,
+            last_seq: row.try_get("last_seq")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            queue: queue_columns(row)?,
+            assignee: row.try_get("assignee")?,
+            follow_up_email: row.try_get("follow_up_email")?,
+        })
+    };
+    raw().map_err(backend)?.into_conversation()
+}
+
+fn queue_columns(row: &PgRow) -> sqlx::Result<QueueColumns> {
+    Ok(QueueColumns {
+        priority: row.try_get("queue_priority")?,
+        skills: row.try_get("queue_skills")?,
+        reason: row.try_get("queue_reason")?,
+        since: row.try_get("queued_at")?,
+    })
+}
+
+fn head_from_row(row: &PgRow) -> Result<Head> {
+    let state: String = row.try_get("state").map_err(backend)?;
+    let last_seq: i64 = row.try_get("last_seq").map_err(backend)?;
+    let assignee: Option<String> = row.try_get("assignee").map_err(backend)?;
+    head_from_columns(
+        &state,
+        last_seq,
+        queue_columns(row).map_err(backend)?,
+        assignee.as_deref(),
+    )
 }
 
 fn customer_from_pg(row: &PgRow) -> Result<Customer> {
@@ -137,63 +179,62 @@ impl Store for PostgresStore {
 
     async fn create_conversation(&self, c: &Conversation) -> Result<()> {
         let r = ConversationRow::from_conversation(c);
-        sqlx::query(
-            "INSERT INTO conversations (id, token_hash, customer_id, verified, language, state, last_seq, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(r.id)
-        .bind(r.token_hash)
-        .bind(r.customer_id)
-        .bind(r.verified)
-        .bind(r.language)
-        .bind(r.state)
-        .bind(r.last_seq)
-        .bind(r.created_at)
-        .bind(r.updated_at)
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
+        let sql = concat!(
+            "INSERT INTO conversations (",
+            tandem_store::conversation_columns!(),
+            ")
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        );
+        sqlx::query(sql)
+            .bind(r.id)
+            .bind(r.token_hash)
+            .bind(r.customer_id)
+            .bind(r.verified)
+            .bind(r.language)
+            .bind(r.state)
+            .bind(r.last_seq)
+            .bind(r.created_at)
+            .bind(r.updated_at)
+            .bind(r.queue.priority)
+            .bind(r.queue.skills)
+            .bind(r.queue.reason)
+            .bind(r.queue.since)
+            .bind(r.assignee)
+            .bind(r.follow_up_email)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
     async fn conversation(&self, id: &ConversationId) -> Result<Option<Conversation>> {
-        let row = sqlx::query(
-            "SELECT id, token_hash, customer_id, verified, language, state, last_seq, created_at, updated_at
-             FROM conversations WHERE id = $1",
-        )
-        .bind(id.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let raw = ConversationRow {
-            id: row.try_get("id").map_err(backend)?,
-            token_hash: row.try_get("token_hash").map_err(backend)?,
-            customer_id: row.try_get("customer_id").map_err(backend)?,
-            verified: row.try_get("verified").map_err(backend)?,
-            language: row.try_get("language").map_err(backend)?,
-            state: row.try_get("state").map_err(backend)?,
-            last_seq: row.try_get("last_seq").map_err(backend)?,
-            created_at: row.try_get("created_at").map_err(backend)?,
-            updated_at: row.try_get("updated_at").map_err(backend)?,
-        };
-        raw.into_conversation().map(Some)
+        let sql = concat!(
+            "SELECT ",
+            tandem_store::conversation_columns!(),
+            " FROM conversations WHERE id = $1"
+        );
+        let row = sqlx::query(sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(conversation_from_row).transpose()
     }
 
     async fn append(&self, id: &ConversationId, append: Append) -> Result<Vec<Event>> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let head =
-            sqlx::query("SELECT state, last_seq FROM conversations WHERE id = $1 FOR UPDATE")
-                .bind(id.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
+        let head = sqlx::query(
+            "SELECT state, last_seq, queue_priority, queue_skills, queue_reason, queued_at, assignee
+             FROM conversations WHERE id = $1 FOR UPDATE",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
         let Some(head) = head else {
             return Err(StoreError::ConversationNotFound(id.clone()));
         };
-        let state: String = head.try_get("state").map_err(backend)?;
-        let state = parse_stored(&state, tandem_domain::ConversationState::parse)?;
-        let last_seq: i64 = head.try_get("last_seq").map_err(backend)?;
+        let head = head_from_row(&head)?;
 
         for draft in &append.drafts {
             if let Some(client_id) = &draft.client_msg_id {
@@ -224,8 +265,7 @@ impl Store for PostgresStore {
             }
         }
 
-        let set_state = append.set_state;
-        let events = plan_append(state, last_seq as u64, append)?;
+        let (events, new_head) = plan_append(&head, append)?;
         let mut updated_at = None;
         for event in &events {
             let r = EventRow::from_event(event);
@@ -250,13 +290,20 @@ impl Store for PostgresStore {
             .await
             .map_err(backend)?;
         }
-        let new_last = events.last().map_or(last_seq, |e| e.seq as i64);
+        let queue = QueueColumns::from_entry(new_head.queue.as_ref());
         sqlx::query(
-            "UPDATE conversations SET last_seq = $1, state = COALESCE($2, state), updated_at = COALESCE($3, updated_at) WHERE id = $4",
+            "UPDATE conversations SET last_seq = $1, state = $2, updated_at = COALESCE($3, updated_at),
+               queue_priority = $4, queue_skills = $5, queue_reason = $6, queued_at = $7, assignee = $8
+             WHERE id = $9",
         )
-        .bind(new_last)
-        .bind(set_state.map(|s| s.as_str()))
+        .bind(new_head.last_seq as i64)
+        .bind(new_head.state.as_str())
         .bind(updated_at)
+        .bind(queue.priority)
+        .bind(queue.skills)
+        .bind(queue.reason)
+        .bind(queue.since)
+        .bind(new_head.assignee.as_ref().map(|a| a.as_str().to_owned()))
         .bind(id.as_str())
         .execute(&mut *tx)
         .await

@@ -38,6 +38,9 @@ async fn wal_stays_bounded_under_load() {
             language: None,
             state: ConversationState::Ai,
             last_seq: 0,
+            queue: None,
+            assignee: None,
+            follow_up_email: None,
             created_at: now,
             updated_at: now,
         })

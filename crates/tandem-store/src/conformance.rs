@@ -35,6 +35,11 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $make; conformance_ledger;
             merchants_and_orders_round_trip, ledger_writes_are_idempotent_and_versioned,
             proposals_move_between_states_once, audit_is_append_only_and_filtered);
+        $crate::conformance_tests!(@each $make; conformance_workforce;
+            agents_round_trip_and_emails_are_unique, presence_and_capacity_change,
+            sessions_expire_and_are_revoked, shifts_are_replaced_and_listed,
+            queue_entries_and_assignees_follow_the_state, concurrent_claims_assign_once,
+            customers_conversations_and_follow_ups);
     };
     (@each $make:expr; $module:ident; $($name:ident),+) => {
         $(
@@ -70,6 +75,9 @@ async fn new_conversation(store: &dyn Store) -> ConversationId {
             language: None,
             state: ConversationState::Ai,
             last_seq: 0,
+            queue: None,
+            assignee: None,
+            follow_up_email: None,
             created_at: T0,
             updated_at: T0,
         })
@@ -124,6 +132,9 @@ pub async fn conversation_round_trip(store: Arc<dyn Store>) {
         language: Some(Language::parse("de-AT").unwrap()),
         state: ConversationState::Ai,
         last_seq: 0,
+        queue: None,
+        assignee: None,
+        follow_up_email: None,
         created_at: datetime!(2026-11-23 10:00:00.123 UTC),
         updated_at: datetime!(2026-11-23 10:00:00.123 UTC),
     };

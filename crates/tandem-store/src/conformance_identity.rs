@@ -43,6 +43,9 @@ async fn conversation_linked_to(store: &dyn Store, customer: Option<&str>) -> Co
             language: None,
             state: ConversationState::Ai,
             last_seq: 0,
+            queue: None,
+            assignee: None,
+            follow_up_email: None,
             created_at: T0,
             updated_at: T0,
         })

@@ -24,11 +24,16 @@ pub use ledger::LedgerStore;
 pub mod conformance_identity;
 #[cfg(feature = "conformance")]
 pub mod conformance_ledger;
+#[cfg(feature = "conformance")]
+pub mod conformance_workforce;
 pub mod identity;
 
 pub use identity::IdentityStore;
+pub mod workforce;
+pub use workforce::WorkforceStore;
 
 use async_trait::async_trait;
+use tandem_domain::workforce::{AgentId, QueueEntry};
 use tandem_domain::{
     Author, ClientMsgId, Conversation, ConversationId, ConversationState, Customer, CustomerId,
     Event, EventDraft,
@@ -47,6 +52,12 @@ pub enum StoreError {
     /// A message with this client message id exists already; `seq` is the original.
     #[error("a message with this client_msg_id exists already (seq {seq})")]
     DuplicateMessage { seq: u64 },
+    /// The conversation is someone else's (or nobody's) to act on.
+    #[error("the conversation is not assigned to you")]
+    NotAssignee { current: Option<AgentId> },
+    /// An account with this email exists already.
+    #[error("an account with the email {0} exists already")]
+    EmailTaken(String),
     /// The conversation has been rated already.
     #[error("this conversation has been rated already")]
     AlreadyRated,
@@ -79,6 +90,34 @@ pub struct Append {
     /// When the first draft is a message, the following drafts answer it: the store sets
     /// their `in_reply_to` to its seq.
     pub replies_follow_first: bool,
+    /// The queue entry after the write. Leaving the queued and assigned states (back to
+    /// the AI, or closed) clears it unless this sets one.
+    pub queue: Change<QueueEntry>,
+    /// The person who has the conversation after the write; cleared like `queue`.
+    pub assignee: Change<AgentId>,
+    /// The write happens only if the conversation is assigned to this person.
+    pub require_assignee: Option<AgentId>,
+}
+
+/// A column an append may change.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Change<T> {
+    #[default]
+    Keep,
+    Set(T),
+    Clear,
+}
+
+impl<T: Clone> Change<T> {
+    /// The value after the change; `Keep` keeps `current` unless `clears`.
+    fn apply(self, current: &Option<T>, clears: bool) -> Option<T> {
+        match self {
+            Change::Set(v) => Some(v),
+            Change::Clear => None,
+            Change::Keep if clears => None,
+            Change::Keep => current.clone(),
+        }
+    }
 }
 
 impl Append {
@@ -89,6 +128,9 @@ impl Append {
             require: ConversationState::OPEN.to_vec(),
             set_state: None,
             replies_follow_first: false,
+            queue: Change::Keep,
+            assignee: Change::Keep,
+            require_assignee: None,
         }
     }
 
@@ -106,10 +148,34 @@ impl Append {
         self.replies_follow_first = true;
         self
     }
+
+    pub fn queue(mut self, entry: Change<QueueEntry>) -> Self {
+        self.queue = entry;
+        self
+    }
+
+    pub fn assignee(mut self, agent: Change<AgentId>) -> Self {
+        self.assignee = agent;
+        self
+    }
+
+    pub fn require_assignee(mut self, agent: &AgentId) -> Self {
+        self.require_assignee = Some(agent.clone());
+        self
+    }
+}
+
+/// The parts of a conversation an append reads and writes, under the write lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub state: ConversationState,
+    pub last_seq: u64,
+    pub queue: Option<QueueEntry>,
+    pub assignee: Option<AgentId>,
 }
 
 #[async_trait]
-pub trait Store: LedgerStore + IdentityStore + Send + Sync + 'static {
+pub trait Store: LedgerStore + IdentityStore + WorkforceStore + Send + Sync + 'static {
     /// Checks the backend answers (for `/readyz`).
     async fn ping(&self) -> Result<()>;
 
@@ -141,23 +207,33 @@ pub trait Store: LedgerStore + IdentityStore + Send + Sync + 'static {
 }
 
 /// The pure part of [`Store::append`], shared by the backends: given the conversation's
-/// current state and last seq (read under the write lock), checks `append.require` and
-/// numbers the drafts. Returns the events to insert; the new last seq is the last one's.
-pub fn plan_append(
-    current: ConversationState,
-    last_seq: u64,
-    append: Append,
-) -> Result<Vec<Event>> {
-    if !append.require.contains(&current) {
-        return Err(StoreError::StateConflict { current });
+/// head (read under the write lock), checks `append.require` and `require_assignee`,
+/// numbers the drafts and works out the new head. Returns the events to insert and the
+/// head to store.
+pub fn plan_append(head: &Head, append: Append) -> Result<(Vec<Event>, Head)> {
+    if !append.require.contains(&head.state) {
+        return Err(StoreError::StateConflict {
+            current: head.state,
+        });
     }
+    if let Some(required) = &append.require_assignee
+        && head.assignee.as_ref() != Some(required)
+    {
+        return Err(StoreError::NotAssignee {
+            current: head.assignee.clone(),
+        });
+    }
+    let state = append.set_state.unwrap_or(head.state);
+    let leaves_people = matches!(state, ConversationState::Ai | ConversationState::Closed);
+    let queue = append.queue.apply(&head.queue, leaves_people);
+    let assignee = append.assignee.apply(&head.assignee, leaves_people);
     let mut first_seq = None;
-    let events = append
+    let events: Vec<Event> = append
         .drafts
         .into_iter()
         .enumerate()
         .map(|(i, mut draft)| {
-            let seq = last_seq + 1 + i as u64;
+            let seq = head.last_seq + 1 + i as u64;
             if append.replies_follow_first {
                 match first_seq {
                     None => first_seq = Some(seq),
@@ -168,7 +244,16 @@ pub fn plan_append(
             Event::from_draft(seq, draft)
         })
         .collect();
-    Ok(events)
+    let last_seq = events.last().map_or(head.last_seq, |e| e.seq);
+    Ok((
+        events,
+        Head {
+            state,
+            last_seq,
+            queue,
+            assignee,
+        },
+    ))
 }
 
 /// Stores keep times to the millisecond; events are truncated before they are returned
@@ -261,6 +346,55 @@ impl EventRow {
     }
 }
 
+/// The columns of a conversation, in the order [`ConversationRow`] lists them (a macro,
+/// so that queries built with `concat!` stay static strings).
+#[macro_export]
+macro_rules! conversation_columns {
+    () => {
+        "id, token_hash, customer_id, verified, language, state, last_seq, created_at, updated_at, \
+         queue_priority, queue_skills, queue_reason, queued_at, assignee, follow_up_email"
+    };
+}
+
+/// The queue columns of a conversation.
+#[derive(Debug, Clone, Default)]
+pub struct QueueColumns {
+    pub priority: Option<String>,
+    pub skills: Option<String>,
+    pub reason: Option<String>,
+    pub since: Option<i64>,
+}
+
+impl QueueColumns {
+    pub fn from_entry(entry: Option<&QueueEntry>) -> Self {
+        match entry {
+            None => Self::default(),
+            Some(e) => Self {
+                priority: Some(e.priority.as_str().to_owned()),
+                skills: Some(e.skills.to_list()),
+                reason: Some(e.reason.as_str().to_owned()),
+                since: Some(to_millis(e.since)),
+            },
+        }
+    }
+
+    pub fn into_entry(self) -> Result<Option<QueueEntry>> {
+        use tandem_domain::workforce::Skills;
+        use tandem_domain::{HandoffReason, Priority};
+        let (Some(priority), Some(skills), Some(reason), Some(since)) =
+            (self.priority, self.skills, self.reason, self.since)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(QueueEntry {
+            priority: parse_stored(&priority, Priority::parse)?,
+            skills: parse_stored(&skills, Skills::parse_list)?,
+            reason: parse_stored(&reason, HandoffReason::parse)?,
+            since: from_millis(since)?,
+        }))
+    }
+}
+
 /// The columns every backend stores for a conversation.
 #[derive(Debug, Clone)]
 pub struct ConversationRow {
@@ -273,6 +407,9 @@ pub struct ConversationRow {
     pub last_seq: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    pub queue: QueueColumns,
+    pub assignee: Option<String>,
+    pub follow_up_email: Option<String>,
 }
 
 impl ConversationRow {
@@ -287,6 +424,9 @@ impl ConversationRow {
             last_seq: c.last_seq as i64,
             created_at: to_millis(c.created_at),
             updated_at: to_millis(c.updated_at),
+            queue: QueueColumns::from_entry(c.queue.as_ref()),
+            assignee: c.assignee.as_ref().map(|a| a.as_str().to_owned()),
+            follow_up_email: c.follow_up_email.clone(),
         }
     }
 
@@ -310,8 +450,32 @@ impl ConversationRow {
             last_seq: self.last_seq as u64,
             created_at: from_millis(self.created_at)?,
             updated_at: from_millis(self.updated_at)?,
+            queue: self.queue.into_entry()?,
+            assignee: self
+                .assignee
+                .as_deref()
+                .map(|a| parse_stored(a, AgentId::parse))
+                .transpose()?,
+            follow_up_email: self.follow_up_email,
         })
     }
+}
+
+/// Reads a conversation's head from its stored columns.
+pub fn head_from_columns(
+    state: &str,
+    last_seq: i64,
+    queue: QueueColumns,
+    assignee: Option<&str>,
+) -> Result<Head> {
+    Ok(Head {
+        state: parse_stored(state, ConversationState::parse)?,
+        last_seq: last_seq as u64,
+        queue: queue.into_entry()?,
+        assignee: assignee
+            .map(|a| parse_stored(a, AgentId::parse))
+            .transpose()?,
+    })
 }
 
 /// The columns every backend stores for a customer.
@@ -330,4 +494,53 @@ pub fn customer_from_row(
         market: parse_stored(market, Market::parse)?,
         language: parse_stored(language, Language::parse)?,
     })
+}
+
+/// The columns every backend stores for an agent account.
+#[derive(Debug, Clone)]
+pub struct AgentColumns {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub skills: String,
+    pub max_chats: i64,
+    pub presence: String,
+    pub presence_since: i64,
+    pub created_at: i64,
+}
+
+impl AgentColumns {
+    pub fn from_agent(a: &tandem_domain::workforce::AgentAccount) -> Self {
+        Self {
+            id: a.id.as_str().to_owned(),
+            name: a.name.clone(),
+            email: a.email.to_ascii_lowercase(),
+            password_hash: a.password_hash.clone(),
+            role: a.role.as_str().to_owned(),
+            skills: a.skills.to_list(),
+            max_chats: i64::from(a.max_chats),
+            presence: a.presence.as_str().to_owned(),
+            presence_since: to_millis(a.presence_since),
+            created_at: to_millis(a.created_at),
+        }
+    }
+
+    pub fn into_agent(self) -> Result<tandem_domain::workforce::AgentAccount> {
+        use tandem_domain::workforce::{AgentAccount, Presence, Role, Skills};
+        Ok(AgentAccount {
+            id: parse_stored(&self.id, AgentId::parse)?,
+            name: self.name,
+            email: self.email,
+            password_hash: self.password_hash,
+            role: parse_stored(&self.role, Role::parse)?,
+            skills: parse_stored(&self.skills, Skills::parse_list)?,
+            max_chats: u32::try_from(self.max_chats)
+                .map_err(|_| StoreError::Corrupt(format!("max_chats {}", self.max_chats)))?,
+            presence: parse_stored(&self.presence, Presence::parse)?,
+            presence_since: from_millis(self.presence_since)?,
+            created_at: from_millis(self.created_at)?,
+        })
+    }
 }

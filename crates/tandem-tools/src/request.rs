@@ -252,3 +252,41 @@ pub(crate) fn request_from_args(tool: &str, args: &serde_json::Value) -> Option<
         Tool::LookupOrders | Tool::GetOrder | Tool::RefundStatus => return None,
     })
 }
+
+impl ToolRequest {
+    /// A request from a tool name and JSON arguments (the agent console), with an error
+    /// that says what is missing.
+    pub fn from_json(tool: &str, args: &serde_json::Value) -> Result<ToolRequest, String> {
+        let known = Tool::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let parsed = Tool::parse(tool)
+            .ok_or_else(|| format!("unknown tool {tool:?}; use one of {known}"))?;
+        let order = || {
+            args["order"]
+                .as_str()
+                .filter(|o| !o.trim().is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{tool} needs args.order"))
+        };
+        match parsed {
+            Tool::LookupOrders => Ok(ToolRequest::LookupOrders),
+            Tool::GetOrder => Ok(ToolRequest::GetOrder { order: order()? }),
+            Tool::RefundStatus => Ok(ToolRequest::RefundStatus { order: order()? }),
+            Tool::OpenDispute if DisputeReason::parse(args["reason"].as_str().unwrap_or("")).is_err() => {
+                Err("open_dispute needs args.reason: not_received, wrong_item, faulty_item, charged_twice or unauthorized".into())
+            }
+            Tool::SendPaymentLink if !args["installment"].is_null() && args["installment"].as_u64().is_none() => {
+                Err("args.installment must be a whole number".into())
+            }
+            _ => {
+                order().or_else(|e| {
+                    if parsed == Tool::RequestAccountDeletion { Ok(String::new()) } else { Err(e) }
+                })?;
+                request_from_args(tool, args).ok_or_else(|| format!("the arguments of {tool} are incomplete"))
+            }
+        }
+    }
+}

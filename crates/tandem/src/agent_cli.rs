@@ -255,3 +255,68 @@ pub async fn chat(
     }
     Ok(())
 }
+
+/// What `tandem agent add` was given.
+pub struct NewAgentArgs {
+    pub name: String,
+    pub email: String,
+    pub skills: String,
+    pub role: String,
+    pub max_chats: u32,
+    pub password_stdin: bool,
+}
+
+/// `tandem agent add`: creates an account in the configured store.
+pub async fn agent_add(config: &crate::config::Config, args: NewAgentArgs) -> anyhow::Result<()> {
+    use tandem_domain::workforce::{Role, Skills};
+    let role = Role::parse(&args.role)
+        .map_err(|_| anyhow::anyhow!("--role: use agent, supervisor or admin"))?;
+    let skills = Skills::parse_list(&args.skills).map_err(|e| anyhow::anyhow!("--skills: {e}"))?;
+    let (password, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        let line = line.trim_end_matches(['\r', '\n']).to_owned();
+        if line.is_empty() {
+            bail!("--password-stdin: standard input had no password");
+        }
+        (line, false)
+    } else {
+        (
+            tandem_server::tokens::new_conversation_token()[..20].to_owned(),
+            true,
+        )
+    };
+    let store = crate::run::OpenStore::open(config).await?;
+    let shared = store.shared();
+    let created = tandem_server::workforce::add_agent(
+        shared.as_ref(),
+        tandem_server::workforce::NewAgent {
+            name: args.name,
+            email: args.email,
+            password: password.clone(),
+            role,
+            skills,
+            max_chats: args.max_chats,
+        },
+        SystemClock.now(),
+    )
+    .await;
+    store.close().await;
+    let account = created.map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    println!(
+        "created {} <{}>: id {}, role {}, skills {}, up to {} chats",
+        account.name,
+        account.email,
+        account.id,
+        account.role.as_str(),
+        account.skills.to_list(),
+        account.max_chats
+    );
+    if generated {
+        println!("password (shown once): {password}");
+    }
+    Ok(())
+}

@@ -22,6 +22,37 @@ pub struct Config {
     pub smtp: SmtpConfig,
     pub ledger: LedgerConfig,
     pub agent: AgentConfig,
+    pub routing: RoutingConfig,
+}
+
+/// The router that gives queued conversations to people.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutingConfig {
+    /// An offer not taken within this many seconds goes to the next person.
+    pub offer_timeout_secs: u32,
+    /// After this long in the queue, anyone online may take a conversation, not only
+    /// people with the wanted skills.
+    pub skill_wait_secs: u32,
+    /// After a person's last console closes, they are set away after this.
+    pub presence_grace_secs: u32,
+    /// The conversations of a person away this long go back to the queue.
+    pub away_requeue_secs: u32,
+    /// The handle time assumed for wait estimates until one is measured.
+    pub default_handle_secs: u32,
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        let d = tandem_server::router::RoutingSettings::default();
+        Self {
+            offer_timeout_secs: d.policy.offer_timeout.whole_seconds() as u32,
+            skill_wait_secs: d.policy.skill_wait.whole_seconds() as u32,
+            presence_grace_secs: d.presence_grace.whole_seconds() as u32,
+            away_requeue_secs: d.away_requeue.whole_seconds() as u32,
+            default_handle_secs: d.policy.default_handle_time.whole_seconds() as u32,
+        }
+    }
 }
 
 /// The AI agent.
@@ -192,6 +223,7 @@ const SECTIONS: &[&str] = &[
     "SMTP",
     "LEDGER",
     "AGENT",
+    "ROUTING",
 ];
 
 /// Splits `TANDEM_*` variables into configuration settings (`TANDEM_<SECTION>__<KEY>`)
@@ -276,6 +308,18 @@ impl Config {
         {
             bail!("rate_limits values must be at least 1");
         }
+        let g = &self.routing;
+        if [
+            g.offer_timeout_secs,
+            g.presence_grace_secs,
+            g.default_handle_secs,
+        ]
+        .contains(&0)
+        {
+            bail!(
+                "routing.offer_timeout_secs, presence_grace_secs and default_handle_secs must be at least 1"
+            );
+        }
         if let Some(smtp) = self.smtp_settings() {
             tandem_server::mail::SmtpMailer::new(&smtp).context("invalid [smtp] settings")?;
         }
@@ -292,6 +336,21 @@ impl Config {
             ip_burst: r.ip_burst,
             conversation_per_minute: r.conversation_per_minute,
             conversation_burst: r.conversation_burst,
+        }
+    }
+
+    pub fn routing_settings(&self) -> tandem_server::router::RoutingSettings {
+        use time::Duration;
+        let g = &self.routing;
+        let secs = |n: u32| Duration::seconds(i64::from(n));
+        tandem_server::router::RoutingSettings {
+            policy: tandem_domain::routing::RoutingPolicy {
+                offer_timeout: secs(g.offer_timeout_secs),
+                skill_wait: secs(g.skill_wait_secs),
+                default_handle_time: secs(g.default_handle_secs),
+            },
+            presence_grace: secs(g.presence_grace_secs),
+            away_requeue: secs(g.away_requeue_secs),
         }
     }
 

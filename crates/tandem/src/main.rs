@@ -93,6 +93,11 @@ enum Command {
         #[command(subcommand)]
         command: nlu::NluCommand,
     },
+    /// The people who answer customers.
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
     /// The built-in ledger (orders, installments) and its HTTP contract.
     Ledger {
         #[command(subcommand)]
@@ -111,6 +116,38 @@ enum KbCommand {
         data_dir: PathBuf,
         #[command(flatten)]
         agent: agent_cli::AgentArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AgentCommand {
+    /// Creates an account. The password is read from the first line of standard input
+    /// with --password-stdin; otherwise a random one is made and printed once.
+    Add {
+        /// The person's name as customers and colleagues see it.
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// Languages, markets and topics, e.g. en,sv,fraud,vulnerable,disputes.
+        #[arg(long, default_value = "en")]
+        skills: String,
+        /// agent, supervisor or admin.
+        #[arg(long, default_value = "agent")]
+        role: String,
+        /// Conversations at once (1-10).
+        #[arg(long, default_value_t = 3)]
+        max_chats: u32,
+        #[arg(long)]
+        password_stdin: bool,
+        /// A TOML config file naming the store (as `tandem serve`).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Overrides `store.database_url`.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Overrides `store.data_dir` (SQLite).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
     },
 }
 
@@ -187,6 +224,37 @@ fn main() -> anyhow::Result<()> {
                     agent,
                 },
         } => agent_cli::kb_import(&dir, &data_dir, &agent),
+        Command::Agent {
+            command:
+                AgentCommand::Add {
+                    name,
+                    email,
+                    skills,
+                    role,
+                    max_chats,
+                    password_stdin,
+                    config: file,
+                    database_url,
+                    data_dir,
+                },
+        } => {
+            let mut config = config::Config::load(file.as_deref())?;
+            if let Some(url) = database_url {
+                config.store.database_url = Some(url);
+            }
+            if let Some(dir) = data_dir {
+                config.store.data_dir = dir;
+            }
+            let request = agent_cli::NewAgentArgs {
+                name,
+                email,
+                skills,
+                role,
+                max_chats,
+                password_stdin,
+            };
+            run::runtime()?.block_on(agent_cli::agent_add(&config, request))
+        }
         Command::Ledger {
             command:
                 LedgerCommand::Serve {

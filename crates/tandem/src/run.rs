@@ -113,6 +113,9 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
         seed_demo_world(shared.as_ref())
             .await
             .context("seeding the demo world")?;
+        seed_demo_agents(shared.as_ref())
+            .await
+            .context("seeding the demo team")?;
     }
     let listener = TcpListener::bind(config.server.addr)
         .await
@@ -133,6 +136,9 @@ async fn run(config: Config, settings: Settings, seed_demo: bool) -> anyhow::Res
         println!("tandem demo is running:");
         println!("  demo page (widget):  http://{addr}/");
         println!("  demo mailbox:        http://{addr}/demo/mailbox/page");
+        println!(
+            "  agent console:       http://{addr}/console  (agent1@acme.test .. agent4@acme.test, password \"demo\")"
+        );
         println!("  API description:     http://{addr}/api/openapi.json");
         println!("  health / metrics:    http://{addr}/healthz  http://{addr}/metrics");
         println!("Press Ctrl-C to stop.");
@@ -193,6 +199,30 @@ pub(crate) async fn seed_demo_world(store: &dyn Store) -> tandem_store::Result<(
     Ok(())
 }
 
+/// Creates the demo support team (password `demo`) unless they exist already.
+pub(crate) async fn seed_demo_agents(store: &dyn Store) -> anyhow::Result<()> {
+    use tandem_domain::demo::{DEMO_AGENT_PASSWORD, DEMO_AGENTS};
+    use tandem_domain::workforce::{Role, Skills};
+    let now = tandem_domain::Clock::now(&SystemClock);
+    for (name, email, role, skills, max_chats) in DEMO_AGENTS {
+        if store.agent_by_email(email).await?.is_some() {
+            continue;
+        }
+        let new = tandem_server::workforce::NewAgent {
+            name: (*name).to_owned(),
+            email: (*email).to_owned(),
+            password: DEMO_AGENT_PASSWORD.to_owned(),
+            role: Role::parse(role)?,
+            skills: Skills::parse_list(skills)?,
+            max_chats: *max_chats,
+        };
+        tandem_server::workforce::add_agent_unchecked_password(store, new, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    }
+    Ok(())
+}
+
 pub async fn demo(config: Config) -> anyhow::Result<()> {
     init_logging(config.server.log_json);
     if !config.server.addr.ip().is_loopback() {
@@ -215,6 +245,7 @@ pub async fn demo(config: Config) -> anyhow::Result<()> {
         rate_limits: config.rate_limit_settings(),
         smtp: None,
         supervisor_token: Some(supervisor_token),
+        routing: config.routing_settings(),
     };
     run(config, settings, true).await
 }
@@ -233,6 +264,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         rate_limits: config.rate_limit_settings(),
         smtp: config.smtp_settings(),
         supervisor_token: Some(config.auth.supervisor_token.clone()).filter(|t| !t.is_empty()),
+        routing: config.routing_settings(),
     };
     if settings.smtp.is_none() {
         tracing::warn!(

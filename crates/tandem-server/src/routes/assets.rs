@@ -33,6 +33,11 @@ pub async fn index() -> Result<Response, ApiError> {
     serve("index.html")
 }
 
+/// The agent console.
+pub async fn console() -> Result<Response, ApiError> {
+    serve("console.html")
+}
+
 /// The embeddable widget: `<script type="module" src="/widget.js"></script>`.
 pub async fn widget() -> Result<Response, ApiError> {
     let mut response = serve("widget.js")?;

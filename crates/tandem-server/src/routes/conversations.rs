@@ -3,15 +3,17 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use tandem_domain::{ClientMsgId, CsatScore, Language, MessageText};
+use tandem_domain::identity::EmailAddress;
+use tandem_domain::{ClientMsgId, ConversationState, CsatScore, Language, MessageText};
 
 use crate::AppState;
 use crate::conversations as service;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, authorize_customer, bearer};
+use crate::wire::agent::{FollowUpRequest, QueueView};
 use crate::wire::{
-    ConversationView, CreateConversationRequest, CreatedConversation, CsatRequest, CustomerRef,
-    ErrorBody, EventList, EventsQuery, PostMessageRequest,
+    AgentName, ConversationView, CreateConversationRequest, CreatedConversation, CsatRequest,
+    CustomerRef, ErrorBody, EventList, EventsQuery, PostMessageRequest, Status, timestamp,
 };
 
 /// Opens a conversation.
@@ -58,10 +60,52 @@ pub async fn get_conversation(
         Some(id) => state.store.customer(id).await?,
         None => None,
     };
-    Ok(Json(ConversationView::new(
-        &conversation,
-        customer.as_ref(),
-    )))
+    let mut view = ConversationView::new(&conversation, customer.as_ref());
+    if conversation.state == ConversationState::Queued
+        && let Some(s) = crate::router::standing(&state, &conversation).await?
+    {
+        view.queue = Some(QueueView {
+            position: s.position,
+            estimated_wait_secs: s.estimated_wait.map(|w| w.whole_seconds()),
+            agents_available: s.agents_available,
+            next_opening: s.next_opening.map(timestamp),
+            follow_up_email: conversation.follow_up_email.clone(),
+        });
+    }
+    if conversation.state == ConversationState::Assigned
+        && let Some(agent) = &conversation.assignee
+        && let Some(account) = state.store.agent(agent).await?
+    {
+        view.agent = Some(AgentName {
+            name: account
+                .name
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+        });
+    }
+    Ok(Json(view))
+}
+
+/// Leaves an email for a follow-up while waiting for a person (H7).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/follow-up", tag = "conversations",
+    params(("id" = String, Path)), security(("conversation_token" = [])),
+    request_body = FollowUpRequest,
+    responses((status = 200, body = Status), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "not waiting for a person", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn leave_follow_up(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<FollowUpRequest>,
+) -> Result<Json<Status>, ApiError> {
+    let conversation = authorize_customer(&state, &id, bearer(&headers)).await?;
+    let email = EmailAddress::parse(&request.email)?;
+    service::leave_follow_up_email(&state, &conversation, &email).await?;
+    Ok(Json(Status {
+        status: "saved".into(),
+    }))
 }
 
 /// Sends a customer message. A repeated `client_msg_id` returns the original result and

@@ -1,6 +1,8 @@
 //! HTTP handlers, one module per area. Handlers are thin: parse, authorise, call
 //! `crate::conversations`, convert to wire types.
 
+pub mod agent;
+pub mod agent_ws;
 pub mod assets;
 pub mod audit;
 pub mod conversations;

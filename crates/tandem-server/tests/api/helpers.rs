@@ -66,6 +66,7 @@ pub fn default_settings() -> Settings {
         },
         smtp: None,
         supervisor_token: Some(Secret::new("supervisor-secret")),
+        routing: Default::default(),
     }
 }
 
