@@ -140,12 +140,14 @@ pub async fn answer(
     if queued {
         let mid_errand = remembered.errand.is_some() || remembered.awaiting.is_some();
         let embedding = brain.nlu.embed(text);
-        let top = brain
+        let servable: f32 = brain
             .nlu
             .classify(text, embedding.as_deref())
             .into_iter()
-            .next();
-        let serve = mid_errand || top.is_some_and(|(i, p)| serviceable(i) && p >= 0.5);
+            .filter(|(intent, _)| serviceable(*intent))
+            .map(|(_, p)| p)
+            .sum();
+        let serve = mid_errand || servable >= 0.5;
         if !serve || tandem_agent::entities::email(text).is_some() {
             return crate::conversations::queue_status_reply(state, conversation, message, text)
                 .await;

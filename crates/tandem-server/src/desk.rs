@@ -261,6 +261,15 @@ pub async fn claim(
             ),
         ));
     }
+    if staff.account.presence == Presence::Offline {
+        // Taking a conversation is working: an offline person's conversations would go
+        // straight back to the queue.
+        state
+            .store
+            .set_presence(staff.id(), Presence::Online, state.clock.now())
+            .await?;
+        tracing::info!(agent = %staff.id(), "online: took a conversation");
+    }
     let append = Append::to_open(vec![assigned_draft(state, c, &staff.account)])
         .require(&[ConversationState::Queued])
         .set_state(ConversationState::Assigned)
@@ -293,20 +302,29 @@ async fn commit_as_holder(
     c: &Conversation,
     append: Append,
 ) -> Result<Vec<Event>, ApiError> {
-    let append = append
-        .require(&[ConversationState::Assigned])
-        .require_assignee(staff.id());
-    let events = match crate::conversations::commit(state, &c.id, append).await {
-        Err(StoreError::StateConflict { current }) if current != ConversationState::Closed => {
-            return Err(ApiError::new(
-                ErrorCode::NotAssignee,
-                "take the conversation before acting on it",
-            ));
-        }
-        other => other?,
-    };
+    let events = crate::conversations::commit(state, &c.id, as_holder(staff, append))
+        .await
+        .map_err(holder_error)?;
     state.router.kick();
     Ok(events)
+}
+
+fn as_holder(staff: &Staff, append: Append) -> Append {
+    append
+        .require(&[ConversationState::Assigned])
+        .require_assignee(staff.id())
+}
+
+fn holder_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::StateConflict { current } if current != ConversationState::Closed => {
+            ApiError::new(
+                ErrorCode::NotAssignee,
+                "take the conversation before acting on it",
+            )
+        }
+        other => other.into(),
+    }
 }
 
 fn agent_draft(state: &AppState, staff: &Staff, kind: EventKind, text: String) -> EventDraft {
@@ -330,21 +348,15 @@ pub async fn reply(
         client_msg_id: Some(client_msg_id.clone()),
         ..agent_draft(state, staff, EventKind::Message, masked)
     };
-    match commit_as_holder(state, staff, c, Append::to_open(vec![draft])).await {
-        Err(e) if e.code == ErrorCode::Internal => Err(e),
+    let append = as_holder(staff, Append::to_open(vec![draft]));
+    match crate::conversations::commit(state, &c.id, append).await {
         Ok(events) => Ok(events),
-        Err(e) => {
-            // A repeat of the same message returns the original.
-            let original = state
-                .store
-                .message_with_replies(&c.id, Author::Agent, &client_msg_id)
-                .await?;
-            if original.is_empty() {
-                Err(e)
-            } else {
-                Ok(original)
-            }
-        }
+        // The same message again: the original, nothing new stored.
+        Err(StoreError::DuplicateMessage { .. }) => Ok(state
+            .store
+            .message_with_replies(&c.id, Author::Agent, &client_msg_id)
+            .await?),
+        Err(e) => Err(holder_error(e)),
     }
 }
 

@@ -439,7 +439,7 @@ pub async fn standing(
         .store
         .conversations_in_state(ConversationState::Assigned)
         .await?;
-    let offers = state.router.offers_per_agent();
+    // Open offers are not counted: those conversations are still in the queue ahead.
     let seats: Vec<Seat> = agents
         .iter()
         .map(|a| Seat {
@@ -450,8 +450,7 @@ pub async fn standing(
             active: assigned
                 .iter()
                 .filter(|c| c.assignee.as_ref() == Some(&a.id))
-                .count() as u32
-                + offers.get(&a.id).copied().unwrap_or(0),
+                .count() as u32,
             last_given: now,
         })
         .collect();

@@ -371,3 +371,136 @@ impl TestApp {
         }
     }
 }
+
+/// A person of the support team as a test holds them: id and session token.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub token: String,
+}
+
+impl TestApp {
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> reqwest::Response {
+        let mut request = self.client.put(self.url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Creates an account (password `correct horse`) and logs in through the API.
+    pub async fn person(&self, name: &str, skills: &str, role: &str) -> Person {
+        let email = format!("{}@acme.test", name.to_ascii_lowercase().replace(' ', "."));
+        tandem_server::workforce::add_agent(
+            self.state.store.as_ref(),
+            tandem_server::workforce::NewAgent {
+                name: name.into(),
+                email: email.clone(),
+                password: "correct horse".into(),
+                role: tandem_domain::workforce::Role::parse(role).unwrap(),
+                skills: tandem_domain::workforce::Skills::parse_list(skills).unwrap(),
+                max_chats: 2,
+            },
+            self.state.clock.now(),
+        )
+        .await
+        .unwrap();
+        let response = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": email, "password": "correct horse"}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        Person {
+            id: body["agent"]["id"].as_str().unwrap().into(),
+            token: body["token"].as_str().unwrap().into(),
+        }
+    }
+
+    /// Sets a person's presence through the API.
+    pub async fn presence(&self, person: &Person, status: &str) {
+        let response = self
+            .put_json(
+                "/api/v1/agent/status",
+                Some(&person.token),
+                json!({"status": status}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+
+    /// The person's console lists.
+    pub async fn lists(&self, person: &Person) -> Value {
+        let response = self
+            .get("/api/v1/agent/conversations", Some(&person.token))
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// A person's action on a conversation.
+    pub async fn act(
+        &self,
+        person: &Person,
+        chat: &Chat,
+        action: &str,
+        body: Value,
+    ) -> reqwest::Response {
+        self.post_json(
+            &format!("/api/v1/agent/conversations/{}/{action}", chat.id),
+            Some(&person.token),
+            body,
+        )
+        .await
+    }
+
+    /// The agent WebSocket of a person.
+    pub async fn agent_ws(&self, person: &Person) -> Ws {
+        let url = format!(
+            "ws://127.0.0.1:{}/api/v1/agent/ws?token={}",
+            self.port, person.token
+        );
+        let (ws, response) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("WebSocket connects");
+        assert_eq!(response.status(), 101);
+        ws
+    }
+}
+
+/// The next frame of `kind` (`type`), skipping others, within 5 s.
+pub async fn next_frame(ws: &mut Ws, kind: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let frame = tokio::time::timeout(left, next_event(ws))
+            .await
+            .unwrap_or_else(|_| panic!("no {kind} frame within 5 s"));
+        if frame["type"] == kind {
+            return frame;
+        }
+    }
+}
+
+/// Polls `check` every 50 ms until it holds, for at most 5 s.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what}: not within 5 s");
+}

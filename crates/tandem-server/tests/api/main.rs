@@ -10,3 +10,4 @@ mod identity;
 mod limits;
 mod ops;
 mod stream;
+mod workforce;
