@@ -44,11 +44,11 @@ async fn waiting(app: &TestApp, customer: &str) -> Chat {
     chat
 }
 
-fn ids(list: &Value) -> Vec<String> {
+fn ids(list: &Value) -> Vec<&str> {
     list.as_array()
         .unwrap()
         .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .map(|s| s["id"].as_str().unwrap())
         .collect()
 }
 
@@ -223,8 +223,14 @@ async fn people_see_the_queued_conversations_that_fit_their_skills() {
     let sara = app.person("Sara Holm", "en,sv", "agent").await;
     let jonas = app.person("Jonas Keller", "en,de", "agent").await;
     let boss = app.person("Mikael Berg", "en", "supervisor").await;
-    assert_eq!(ids(&app.lists(&sara).await["queued"]), [swedish.id.clone()]);
-    assert_eq!(ids(&app.lists(&jonas).await["queued"]), [german.id.clone()]);
+    assert_eq!(
+        ids(&app.lists(&sara).await["queued"]),
+        [swedish.id.as_str()]
+    );
+    assert_eq!(
+        ids(&app.lists(&jonas).await["queued"]),
+        [german.id.as_str()]
+    );
     assert_eq!(ids(&app.lists(&boss).await["queued"]).len(), 2);
     let hidden = app
         .get(
@@ -649,7 +655,10 @@ async fn transfer_and_hand_back() {
         .act(&sara, &chat, "transfer", json!({"agent_id": jonas.id}))
         .await;
     assert_eq!(moved.status(), 200);
-    assert_eq!(ids(&app.lists(&jonas).await["assigned"]), [chat.id.clone()]);
+    assert_eq!(
+        ids(&app.lists(&jonas).await["assigned"]),
+        [chat.id.as_str()]
+    );
 
     let to_queue = app
         .act(&jonas, &chat, "transfer", json!({"skill": "fraud"}))
@@ -728,7 +737,7 @@ async fn a_request_for_a_person_reaches_the_online_console_at_once() {
     );
     loop {
         let lists = next_frame(&mut ws, "queue").await;
-        if ids(&lists["assigned"]) == [chat.id.clone()] {
+        if ids(&lists["assigned"]) == [chat.id.as_str()] {
             break;
         }
     }
