@@ -469,6 +469,128 @@ async fn browser_customer_extends_a_due_date_with_the_ai_using_quick_replies() {
     assert_eq!(after, before + time::Duration::days(10));
 }
 
+/// Two browsers: a customer asks for a person in the widget; a person logged in to the
+/// console sees it, takes it, reads the handoff summary, replies; the customer sees the
+/// reply; the person resolves; the customer is asked for a rating.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_customer_reaches_a_person_in_the_console_and_rates_the_chat() {
+    let Some(tools) = BrowserTools::find() else {
+        return;
+    };
+    let app = spawn_agent_app().await;
+    tandem_server::workforce::add_agent(
+        app.state.store.as_ref(),
+        tandem_server::workforce::NewAgent {
+            name: "Priya Shah".into(),
+            email: "priya@acme.test".into(),
+            password: "correct horse".into(),
+            role: tandem_domain::workforce::Role::Agent,
+            skills: tandem_domain::workforce::Skills::parse_list("en,fraud").unwrap(),
+            max_chats: 3,
+        },
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    let address = app.address.clone();
+    let agent_driver = ChromeDriver::start(&tools.chromedriver).await;
+    let agent = agent_driver.session(&tools.chromium).await;
+    let agent_for_test = agent.clone();
+    with_browser_on(&tools, app, |customer, _| async move {
+        let agent = agent_for_test;
+        // The person logs in and goes online.
+        agent.goto(&format!("{address}/console")).await.expect("open the console");
+        let email = agent.wait().at_most(WAIT).for_element(Locator::Css("#login-email")).await.unwrap();
+        email.send_keys("priya@acme.test").await.unwrap();
+        agent.find(Locator::Css("#login-password")).await.unwrap().send_keys("correct horse").await.unwrap();
+        agent.find(Locator::Css("#login-submit")).await.unwrap().click().await.unwrap();
+        agent.wait().at_most(WAIT).for_element(Locator::Css("#workspace:not([hidden])")).await.expect("the workspace after login");
+        let status = agent.find(Locator::Css("#status")).await.unwrap();
+        status.select_by_value("online").await.expect("go online");
+
+        // The customer asks for a person in the widget.
+        customer.goto(&format!("{address}/")).await.expect("open the demo page");
+        let persona = customer
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("select#persona option[value=\"cus_oliver\"]"))
+            .await
+            .expect("Oliver is among the demo customers");
+        persona.click().await.expect("choose Oliver");
+        eventually("a customer token for Oliver", async || {
+            let token = customer
+                .execute("return document.querySelector('tandem-chat')?.getAttribute('customer-token') ?? null", vec![])
+                .await
+                .map_err(|e| e.to_string())?;
+            token.as_str().map(|_| ()).ok_or_else(|| format!("token is {token}"))
+        })
+        .await;
+        let root = widget_root(&customer).await;
+        open_panel(&root).await;
+        let input = by_testid(&root, "input").await;
+        input.send_keys("I would like to talk to a person please").await.unwrap();
+        input.send_keys(&Key::Enter.to_string()).await.unwrap();
+        eventually("the handoff notice in the widget", async || {
+            let messages = log_messages(&customer).await?;
+            if messages.iter().any(|m| m.kind == "handoff") { Ok(()) } else { Err(format!("log: {messages:?}")) }
+        })
+        .await;
+
+        // The console shows it; the person takes it and reads the summary first.
+        let claim = eventually("the conversation in the console's queue", async || {
+            agent.find(Locator::Css("#queue li.conv .claim")).await.map_err(|e| e.to_string())
+        })
+        .await;
+        claim.click().await.expect("claim");
+        eventually("the handoff summary in the pane", async || {
+            let summary = agent.find(Locator::Css("#summary")).await.map_err(|e| e.to_string())?;
+            let text = summary.text().await.map_err(|e| e.to_string())?;
+            if text.contains("cus_oliver") { Ok(()) } else { Err(format!("summary: {text}")) }
+        })
+        .await;
+        let reply = "Hi Oliver, Priya here. How can I help?";
+        eventually("the reply box", async || {
+            let area = agent.find(Locator::Css("#reply")).await.map_err(|e| e.to_string())?;
+            if area.is_enabled().await.map_err(|e| e.to_string())? { Ok(area) } else { Err("disabled".into()) }
+        })
+        .await
+        .send_keys(reply)
+        .await
+        .unwrap();
+        agent.find(Locator::Css("#send")).await.unwrap().click().await.expect("send");
+
+        // The customer sees the person's reply.
+        eventually("the person's reply in the widget", async || {
+            let messages = log_messages(&customer).await?;
+            if messages.iter().any(|m| m.author == "agent" && m.text.contains("Priya here")) {
+                Ok(())
+            } else {
+                Err(format!("log: {messages:?}"))
+            }
+        })
+        .await;
+
+        // Resolved with a contact reason; the customer is asked for a rating.
+        let reason = agent.find(Locator::Css("#resolve-reason")).await.unwrap();
+        reason.select_by_value("general_question").await.expect("choose a contact reason");
+        agent.find(Locator::Css("#resolve")).await.unwrap().click().await.expect("resolve");
+        eventually("the rating prompt in the widget", async || {
+            let csat = root.find(Locator::Css("[data-testid=\"csat\"]")).await.map_err(|e| e.to_string())?;
+            match csat.is_displayed().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("csat hidden".into()),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+        .await;
+    })
+    .await;
+    if let Err(e) = agent.close().await {
+        eprintln!("warning: closing the console session failed: {e}");
+    }
+    drop(agent_driver);
+}
+
 // ---------------------------------------------------------------------------
 // Browser plumbing
 
