@@ -967,6 +967,7 @@ function onLiveEvent(id, ev) {
 // The conversation pane
 
 async function openConversation(id, { focus = "reply" } = {}) {
+  delete $("tool").dataset.touched;
   if (!id) return;
   saveDraft();
   const gen = ++state.loadGen;
@@ -1519,7 +1520,15 @@ function renderCopilot() {
   suggestion.textContent = c.suggested_reply || "No suggestion for this conversation.";
   use.disabled = !c.suggested_reply;
   const reason = c.contact_reason;
-  $("copilot-reason").textContent = reason ? `Likely contact reason: ${label(CONTACT_REASONS, reason)}.` : "";
+  const next = c.next_action;
+  $("copilot-reason").textContent =
+    (reason ? `Likely contact reason: ${label(CONTACT_REASONS, reason)}.` : "") +
+    (next ? ` Next action: ${next.replaceAll("_", " ")}.` : "");
+  const tool = $("tool");
+  if (next && tool && [...tool.options].some((o) => o.value === next) && !tool.dataset.touched) {
+    tool.value = next;
+    tool.dispatchEvent(new Event("change"));
+  }
   if (reason && !$("resolve-reason").value && CONTACT_REASONS.some(([v]) => v === reason)) {
     $("resolve-reason").value = reason;
   }
@@ -2001,6 +2010,10 @@ function wire() {
   $("canned").addEventListener("change", insertCanned);
   $("use-suggestion").addEventListener("click", useSuggestion);
   $("tool").addEventListener("change", renderToolForm);
+  // The person's own choice wins over the copilot's next action.
+  $("tool").addEventListener("input", () => {
+    $("tool").dataset.touched = "1";
+  });
   $("tool-form").addEventListener("submit", runTool);
   document.addEventListener("keydown", onKeydown);
   window.addEventListener("online", () => {

@@ -688,11 +688,16 @@ pub async fn copilot(state: &AppState, c: &Conversation) -> Result<Copilot, ApiE
             }
         }
     }
+    let next_action = contact_reason
+        .as_deref()
+        .and_then(next_action)
+        .map(str::to_owned);
     let Some(brain) = &state.brain else {
         return Ok(Copilot {
             suggested_reply: None,
             articles: Vec::new(),
             contact_reason,
+            next_action,
         });
     };
     let query = said
@@ -713,6 +718,7 @@ pub async fn copilot(state: &AppState, c: &Conversation) -> Result<Copilot, ApiE
             suggested_reply: None,
             articles: Vec::new(),
             contact_reason,
+            next_action,
         });
     }
     let embedding = brain.nlu.embed(&query);
@@ -738,6 +744,21 @@ pub async fn copilot(state: &AppState, c: &Conversation) -> Result<Copilot, ApiE
         suggested_reply,
         articles,
         contact_reason,
+        next_action,
+    })
+}
+
+/// The tool that usually settles a contact reason.
+fn next_action(contact_reason: &str) -> Option<&'static str> {
+    Some(match contact_reason {
+        "extension" => "extend_due_date",
+        "return" => "report_return",
+        "dispute" | "fraud" => "open_dispute",
+        "refund_status" => "refund_status",
+        "pay_now" | "payment_declined" => "send_payment_link",
+        "account_deletion" => "request_account_deletion",
+        "fees" => "lookup_orders",
+        _ => return None,
     })
 }
 

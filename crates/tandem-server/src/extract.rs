@@ -59,3 +59,36 @@ pub async fn authorize_customer(
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// Who reads a conversation's events: its customer, or a person who may see it.
+pub struct Reader {
+    pub conversation: Conversation,
+    /// A person of the team: internal notes are included.
+    pub staff: bool,
+}
+
+/// The conversation token first; failing that, a person's session token, for a
+/// conversation that person may see (not found otherwise).
+pub async fn authorize_reader(
+    state: &AppState,
+    raw_id: &str,
+    token: Option<&str>,
+) -> Result<Reader, ApiError> {
+    match authorize_customer(state, raw_id, token).await {
+        Ok(conversation) => Ok(Reader {
+            conversation,
+            staff: false,
+        }),
+        Err(e) if e.code == crate::error::ErrorCode::Unauthorized && token.is_some() => {
+            let Ok(staff) = crate::workforce::authenticate(state, token).await else {
+                return Err(e);
+            };
+            let conversation = crate::desk::visible_conversation(state, &staff, raw_id).await?;
+            Ok(Reader {
+                conversation,
+                staff: true,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}

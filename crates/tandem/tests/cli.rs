@@ -258,3 +258,120 @@ async fn the_ledger_serves_the_contract_and_sigterm_stops_it() {
     let status = ledger.wait_exit(Duration::from_secs(10)).await;
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+/// `tandem agent add` as an operator runs it: the password from stdin, clear errors for
+/// a taken email and bad skills, a generated password printed once otherwise; the
+/// account then logs in on `tandem serve`.
+#[test]
+fn agent_add_creates_accounts_that_log_in() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let add = |email: &str, skills: &str, stdin: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"));
+        command.args([
+            "agent",
+            "add",
+            "Sara Holm",
+            "--email",
+            email,
+            "--skills",
+            skills,
+            "--data-dir",
+            data,
+        ]);
+        if stdin.is_some() {
+            command.arg("--password-stdin");
+        }
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(password) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(password.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    };
+    let made = add(
+        "sara@acme.test",
+        "en,sv,vulnerable",
+        Some("a long password\n"),
+    );
+    let out = String::from_utf8_lossy(&made.stdout).to_string();
+    assert!(
+        made.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(out.contains("skills en,sv,vulnerable"), "{out}");
+    assert!(
+        !out.contains("password"),
+        "a given password is not echoed: {out}"
+    );
+
+    let again = add("SARA@acme.test", "en", Some("another password\n"));
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let bad = add("bo@acme.test", "en;sv", Some("a long password\n"));
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--skills"));
+    let short = add("bo@acme.test", "en", Some("short\n"));
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8"));
+    let generated = add("bo@acme.test", "en", None);
+    let out = String::from_utf8_lossy(&generated.stdout).to_string();
+    assert!(generated.status.success(), "{out}");
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password (shown once): "))
+        .expect("a generated password")
+        .to_owned();
+
+    // Both log in on the server.
+    let port = 20_000 + (std::process::id() % 9_000) as u16;
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("TANDEM_STORE__DATA_DIR", data)
+        .env("TANDEM_AGENT__DISABLED", "true")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let result = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if client.get(format!("{base}/readyz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let mut statuses = Vec::new();
+        for (email, password) in [
+            ("sara@acme.test", "a long password"),
+            ("bo@acme.test", password.as_str()),
+            ("bo@acme.test", "wrong"),
+        ] {
+            let response = client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&serde_json::json!({"email": email, "password": password}))
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(result, [200, 200, 401]);
+}

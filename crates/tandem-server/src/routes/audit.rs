@@ -1,7 +1,7 @@
 //! `GET /api/v1/audit`: the audit trail of tool calls, for supervisors.
 //!
-//! Until agent and supervisor accounts exist, supervisors authenticate with the
-//! operator-configured supervisor token (`auth.supervisor_token`).
+//! Supervisors and admins read it with their session; the operator-configured supervisor
+//! token (`auth.supervisor_token`) also works, for scripts.
 
 use axum::Json;
 use axum::extract::State;
@@ -83,7 +83,7 @@ pub async fn list_audit(
     ApiQuery(query): ApiQuery<AuditQuery>,
     headers: HeaderMap,
 ) -> Result<Json<AuditList>, ApiError> {
-    authorize_supervisor(&state, &headers)?;
+    authorize_supervisor(&state, &headers).await?;
     let conversation = query
         .conversation
         .as_deref()
@@ -101,7 +101,10 @@ pub async fn list_audit(
     }))
 }
 
-fn authorize_supervisor(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+async fn authorize_supervisor(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Ok(staff) = crate::workforce::authenticate(state, bearer(headers)).await {
+        return staff.require_oversight();
+    }
     let expected = state
         .settings
         .supervisor_token
@@ -114,7 +117,7 @@ fn authorize_supervisor(state: &AppState, headers: &HeaderMap) -> Result<(), Api
             Ok(())
         }
         (None, _) => Err(ApiError::unauthorized(
-            "no supervisor token is configured on this server (auth.supervisor_token)",
+            "log in as a supervisor (or configure auth.supervisor_token)",
         )),
         _ => Err(ApiError::unauthorized(
             "send the supervisor token as 'Authorization: Bearer TOKEN'",

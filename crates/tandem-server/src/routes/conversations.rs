@@ -9,7 +9,7 @@ use tandem_domain::{ClientMsgId, ConversationState, CsatScore, Language, Message
 use crate::AppState;
 use crate::conversations as service;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, authorize_customer, bearer};
+use crate::extract::{ApiJson, ApiQuery, authorize_customer, authorize_reader, bearer};
 use crate::wire::agent::{FollowUpRequest, QueueView};
 use crate::wire::{
     AgentName, ConversationView, CreateConversationRequest, CreatedConversation, CsatRequest,
@@ -141,13 +141,19 @@ pub async fn list_events(
     ApiQuery(query): ApiQuery<EventsQuery>,
     headers: HeaderMap,
 ) -> Result<Json<EventList>, ApiError> {
-    let conversation = authorize_customer(&state, &id, bearer(&headers)).await?;
+    let reader = authorize_reader(&state, &id, bearer(&headers)).await?;
     let limit = query.limit.unwrap_or(tandem_store::MAX_PAGE);
     let events = state
         .store
-        .events_after(&conversation.id, query.after, limit)
+        .events_after(&reader.conversation.id, query.after, limit)
         .await?;
-    Ok(Json(EventList::for_customer(&events)))
+    Ok(Json(if reader.staff {
+        EventList {
+            events: events.iter().map(crate::wire::EventView::from).collect(),
+        }
+    } else {
+        EventList::for_customer(&events)
+    }))
 }
 
 /// Asks for a person (the widget's "Talk to a person" button). Idempotent.

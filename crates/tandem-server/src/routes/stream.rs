@@ -1,5 +1,6 @@
 //! `GET /api/v1/conversations/{id}/ws?after=SEQ`: replays the events after SEQ, then
-//! streams live ones.
+//! streams live ones. The customer's token, or the session of a person who may see the
+//! conversation (who also gets internal notes).
 //!
 //! No gap, no duplicate: the stream subscribes to the bus *before* reading the store, and
 //! keeps a cursor (the highest seq sent). A live event at or below the cursor is skipped;
@@ -16,7 +17,7 @@ use tandem_domain::{ConversationId, Event};
 use crate::AppState;
 use crate::bus::Missed;
 use crate::error::{ApiError, ErrorCode};
-use crate::extract::{ApiQuery, authorize_customer, bearer};
+use crate::extract::{ApiQuery, authorize_reader, bearer};
 use crate::wire::{EventView, StreamQuery};
 
 /// Small per-connection buffers: 10,000 idle sockets fit in ~70 MB instead of ~1.3 GB.
@@ -37,7 +38,7 @@ pub async fn conversation_ws(
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let token = bearer(&headers).or(query.token.as_deref());
-    let conversation = authorize_customer(&state, &id, token).await?;
+    let reader = authorize_reader(&state, &id, token).await?;
     let upgrade = upgrade.map_err(|r| ApiError::new(ErrorCode::InvalidInput, r.body_text()))?;
     let guard = state.streams.token();
     Ok(upgrade
@@ -46,7 +47,8 @@ pub async fn conversation_ws(
         .max_message_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |socket| async move {
             metrics::gauge!(crate::metrics::WS_CONNECTIONS).increment(1.0);
-            if let Err(e) = stream(&state, conversation.id, query.after, socket).await {
+            let id = reader.conversation.id;
+            if let Err(e) = stream(&state, id, query.after, reader.staff, socket).await {
                 tracing::debug!(error = %e, "conversation stream ended with an error");
             }
             metrics::gauge!(crate::metrics::WS_CONNECTIONS).decrement(1.0);
@@ -66,11 +68,12 @@ async fn stream(
     state: &AppState,
     id: ConversationId,
     after: u64,
+    staff: bool,
     socket: WebSocket,
 ) -> Result<(), StreamError> {
     let mut live = state.bus.subscribe(&id);
     let (mut sink, mut incoming) = socket.split();
-    let mut cursor = catch_up(state, &id, after, &mut sink).await?;
+    let mut cursor = catch_up(state, &id, after, staff, &mut sink).await?;
     loop {
         tokio::select! {
             () = state.shutdown.cancelled() => {
@@ -81,10 +84,10 @@ async fn stream(
             received = live.recv() => match received {
                 Ok(event) if event.seq <= cursor => {}
                 Ok(event) if event.seq == cursor + 1 => {
-                    send(&mut sink, &event).await?;
+                    send(&mut sink, &event, staff).await?;
                     cursor = event.seq;
                 }
-                Ok(_) | Err(Missed::Lagged) => cursor = catch_up(state, &id, cursor, &mut sink).await?,
+                Ok(_) | Err(Missed::Lagged) => cursor = catch_up(state, &id, cursor, staff, &mut sink).await?,
                 Err(Missed::Closed) => return Ok(()),
             },
             message = incoming.next() => match message {
@@ -104,6 +107,7 @@ async fn catch_up(
     state: &AppState,
     id: &ConversationId,
     mut cursor: u64,
+    staff: bool,
     sink: &mut Sink,
 ) -> Result<u64, StreamError> {
     loop {
@@ -113,13 +117,13 @@ async fn catch_up(
         };
         cursor = last.seq;
         for event in &page {
-            send(sink, event).await?;
+            send(sink, event, staff).await?;
         }
     }
 }
 
-async fn send(sink: &mut Sink, event: &Event) -> Result<(), StreamError> {
-    if !event.visible_to_customer() {
+async fn send(sink: &mut Sink, event: &Event, staff: bool) -> Result<(), StreamError> {
+    if !staff && !event.visible_to_customer() {
         return Ok(());
     }
     let json = serde_json::to_string(&EventView::from(event)).expect("events serialise");

@@ -216,6 +216,8 @@ pub struct Copilot {
     pub articles: Vec<ArticleRef>,
     /// The contact reason the AI made out, if any.
     pub contact_reason: Option<String>,
+    /// The tool that usually settles this contact reason, e.g. `extend_due_date`.
+    pub next_action: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -145,13 +145,42 @@ async fn customers_cannot_reach_agent_routes_nor_people_customer_routes() {
         )
         .await;
     assert_eq!(error_code(claim).await.0, 401);
-    let as_customer = app
+    // A person may read the events of a conversation they may see, notes included;
+    // others are "not found".
+    let jonas = app.person("Jonas Keller", "de", "agent").await;
+    let hidden = app
+        .get(
+            &format!("/api/v1/conversations/{}/events", chat.id),
+            Some(&jonas.token),
+        )
+        .await;
+    assert_eq!(error_code(hidden).await.0, 404);
+    let note = app
+        .act(&sara, &chat, "notes", json!({"text": "internal"}))
+        .await;
+    assert_eq!(note.status(), 200);
+    let seen: Value = app
         .get(
             &format!("/api/v1/conversations/{}/events", chat.id),
             Some(&sara.token),
         )
-        .await;
-    assert_eq!(error_code(as_customer).await.0, 401);
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        seen["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "note")
+    );
+    assert!(
+        app.events(&chat, 0)
+            .await
+            .iter()
+            .all(|e| e["kind"] != "note")
+    );
 }
 
 #[tokio::test]
@@ -821,4 +850,19 @@ async fn canned_replies_and_the_team_are_listed() {
         team["agents"][0].get("email").is_none(),
         "no emails in the team list"
     );
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_for_supervisors() {
+    let app = demo_app(RoutingSettings::default()).await;
+    let sara = app.person("Sara Holm", "en", "agent").await;
+    let boss = app.person("Mikael Berg", "en", "supervisor").await;
+    let denied = app.get("/api/v1/audit", Some(&sara.token)).await;
+    assert_eq!(error_code(denied).await, (403, "forbidden".into()));
+    assert_eq!(
+        app.get("/api/v1/audit", Some(&boss.token)).await.status(),
+        200
+    );
+    let nobody = app.get("/api/v1/audit", Some("not-a-token")).await;
+    assert_eq!(error_code(nobody).await.0, 401);
 }
