@@ -316,7 +316,7 @@ pub async fn rate(
 }
 
 /// Reads the whole log (in pages) and keeps what matches.
-async fn scan(
+pub(crate) async fn scan(
     state: &AppState,
     id: &ConversationId,
     mut keep: impl FnMut(&Event) -> bool,
@@ -335,7 +335,7 @@ async fn scan(
     Ok(kept)
 }
 
-async fn latest_of_kind(
+pub(crate) async fn latest_of_kind(
     state: &AppState,
     id: &ConversationId,
     kind: EventKind,

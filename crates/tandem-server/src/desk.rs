@@ -98,24 +98,12 @@ async fn latest_handoff(
     state: &AppState,
     id: &ConversationId,
 ) -> Result<Option<Event>, StoreError> {
-    let mut found = None;
-    let mut after = 0;
-    loop {
-        let page = state
-            .store
-            .events_after(id, after, tandem_store::MAX_PAGE)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        if let Some(h) = page
-            .into_iter()
-            .rev()
-            .find(|e| e.kind == EventKind::Handoff)
-        {
-            found = Some(h);
-        }
-    }
-    Ok(found)
+    crate::conversations::latest_of_kind(state, id, EventKind::Handoff).await
+}
+
+/// The whole log of a conversation.
+async fn all_events(state: &AppState, id: &ConversationId) -> Result<Vec<Event>, StoreError> {
+    crate::conversations::scan(state, id, |_| true).await
 }
 
 /// A conversation as a row of the console's lists.
@@ -514,26 +502,14 @@ pub async fn resolve(
             format!("contact_reason: use one of {}", CONTACT_REASONS.join(", ")),
         ));
     }
-    let assigned_at = {
-        let mut at = None;
-        let mut after = 0;
-        loop {
-            let page = state
-                .store
-                .events_after(&c.id, after, tandem_store::MAX_PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            for e in &page {
-                if e.kind == EventKind::Assigned
-                    && e.author_id.as_deref() == Some(staff.id().as_str())
-                {
-                    at = Some(e.at);
-                }
-            }
-        }
-        at
-    };
+    let assigned_at = all_events(state, &c.id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|e| {
+            e.kind == EventKind::Assigned && e.author_id.as_deref() == Some(staff.id().as_str())
+        })
+        .map(|e| e.at);
     let closed = EventDraft {
         author_id: Some(staff.id().as_str().to_owned()),
         extras: EventExtras {
@@ -636,17 +612,11 @@ pub async fn detail(state: &AppState, staff: &Staff, c: &Conversation) -> Result
             .collect(),
         None => Vec::new(),
     };
-    let mut events = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = state
-            .store
-            .events_after(&c.id, after, tandem_store::MAX_PAGE)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        events.extend(page.iter().map(EventView::from));
-    }
+    let events = all_events(state, &c.id)
+        .await?
+        .iter()
+        .map(EventView::from)
+        .collect();
     Ok(Detail {
         conversation,
         handoff,
@@ -669,23 +639,14 @@ pub async fn detail(state: &AppState, staff: &Staff, c: &Conversation) -> Result
 pub async fn copilot(state: &AppState, c: &Conversation) -> Result<Copilot, ApiError> {
     let mut said = Vec::new();
     let mut contact_reason = None;
-    let mut after = 0;
-    loop {
-        let page = state
-            .store
-            .events_after(&c.id, after, tandem_store::MAX_PAGE)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for e in &page {
-            if e.author == Author::Customer && e.kind == EventKind::Message {
-                said.extend(e.text.clone());
-            }
-            if let Some(remembered) = &e.extras.agent_state
-                && let Some(reason) = remembered.get("reason").and_then(|r| r.as_str())
-            {
-                contact_reason = Some(reason.to_owned());
-            }
+    for e in all_events(state, &c.id).await? {
+        if e.author == Author::Customer && e.kind == EventKind::Message {
+            said.extend(e.text.clone());
+        }
+        if let Some(remembered) = &e.extras.agent_state
+            && let Some(reason) = remembered.get("reason").and_then(|r| r.as_str())
+        {
+            contact_reason = Some(reason.to_owned());
         }
     }
     let next_action = contact_reason
@@ -888,34 +849,22 @@ pub async fn confirm_tool(
     }
     let mut shown = None;
     let mut yes = None;
-    let mut after = 0;
-    loop {
-        let page = state
-            .store
-            .events_after(&c.id, after, tandem_store::MAX_PAGE)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for e in &page {
-            let shows = e
-                .extras
-                .tool_calls
-                .iter()
-                .any(|t| t.args.get("proposal").and_then(|p| p.as_str()) == Some(proposal));
-            if shows {
-                shown = Some(e.seq);
-                yes = None;
-            } else if shown.is_some()
-                && e.author == Author::Customer
-                && e.kind == EventKind::Message
-            {
-                let said = e.text.as_deref().unwrap_or("");
-                yes = match tandem_agent::entities::yes_no(said) {
-                    Some(true) => Some(e.seq),
-                    Some(false) => None,
-                    None => yes,
-                };
-            }
+    for e in all_events(state, &c.id).await? {
+        let shows = e
+            .extras
+            .tool_calls
+            .iter()
+            .any(|t| t.args.get("proposal").and_then(|p| p.as_str()) == Some(proposal));
+        if shows {
+            shown = Some(e.seq);
+            yes = None;
+        } else if shown.is_some() && e.author == Author::Customer && e.kind == EventKind::Message {
+            let said = e.text.as_deref().unwrap_or("");
+            yes = match tandem_agent::entities::yes_no(said) {
+                Some(true) => Some(e.seq),
+                Some(false) => None,
+                None => yes,
+            };
         }
     }
     let Some(shown_seq) = shown else {
