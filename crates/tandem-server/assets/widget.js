@@ -75,12 +75,11 @@ const STRINGS = {
     at: "at",
     queueChecking: "Checking your place in the queue…",
     wait: (secs) => {
-      if (secs < 60) return "less than a minute";
-      const m = Math.ceil(secs / 60);
-      return m === 1 ? "1 minute" : `${m} minutes`;
+      const m = Math.max(1, Math.ceil(secs / 60));
+      return m === 1 ? "a minute" : `${m} minutes`;
     },
     queuePosition: (n, wait) =>
-      n <= 1 ? `You are next in the queue, about ${wait}.` : `You are number ${n} in the queue, about ${wait}.`,
+      n <= 1 ? `You are next in the queue (number 1), about ${wait}.` : `You are number ${n} in the queue, about ${wait}.`,
     queueWait: (wait) => `You are in the queue, about ${wait}.`,
     nobodyAvailable: "Nobody from our team is available right now.",
     backAt: (when) => `The team is back ${when}.`,
@@ -140,12 +139,11 @@ const STRINGS = {
     at: "kl.",
     queueChecking: "Kontrollerar din plats i kön…",
     wait: (secs) => {
-      if (secs < 60) return "mindre än en minut";
-      const m = Math.ceil(secs / 60);
-      return m === 1 ? "1 minut" : `${m} minuter`;
+      const m = Math.max(1, Math.ceil(secs / 60));
+      return m === 1 ? "en minut" : `${m} minuter`;
     },
     queuePosition: (n, wait) =>
-      n <= 1 ? `Du är näst på tur, cirka ${wait}.` : `Du är nummer ${n} i kön, cirka ${wait}.`,
+      n <= 1 ? `Du är näst på tur (nummer 1), cirka ${wait}.` : `Du är nummer ${n} i kön, cirka ${wait}.`,
     queueWait: (wait) => `Du står i kön, cirka ${wait}.`,
     nobodyAvailable: "Ingen i vårt team är tillgänglig just nu.",
     backAt: (when) => `Teamet är tillbaka ${when}.`,
@@ -205,13 +203,12 @@ const STRINGS = {
     at: "um",
     queueChecking: "Ihr Platz in der Warteschlange wird geprüft…",
     wait: (secs) => {
-      if (secs < 60) return "weniger als eine Minute";
-      const m = Math.ceil(secs / 60);
-      return m === 1 ? "1 Minute" : `${m} Minuten`;
+      const m = Math.max(1, Math.ceil(secs / 60));
+      return m === 1 ? "eine Minute" : `${m} Minuten`;
     },
     queuePosition: (n, wait) =>
       n <= 1
-        ? `Sie sind als Nächstes an der Reihe, etwa ${wait}.`
+        ? `Sie sind als Nächstes an der Reihe (Nummer 1), etwa ${wait}.`
         : `Sie sind Nummer ${n} in der Warteschlange, etwa ${wait}.`,
     queueWait: (wait) => `Sie sind in der Warteschlange, etwa ${wait}.`,
     nobodyAvailable: "Gerade ist niemand aus unserem Team erreichbar.",

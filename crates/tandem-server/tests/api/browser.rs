@@ -536,6 +536,14 @@ async fn browser_customer_reaches_a_person_in_the_console_and_rates_the_chat() {
         })
         .await;
 
+        // While waiting, the widget shows the place in the queue.
+        eventually("the queue status in the widget", async || {
+            let line = root.find(Locator::Css("[data-testid=\"queue-line\"]")).await.map_err(|e| e.to_string())?;
+            let text = line.text().await.map_err(|e| e.to_string())?;
+            if text.contains("number 1") { Ok(()) } else { Err(format!("queue line: {text:?}")) }
+        })
+        .await;
+
         // The console shows it; the person takes it and reads the summary first.
         let claim = eventually("the conversation in the console's queue", async || {
             agent.find(Locator::Css("#queue li.conv .claim")).await.map_err(|e| e.to_string())
