@@ -119,7 +119,16 @@ pub async fn summary(
         None => None,
     };
     let offer = state.router.offer(&c.id);
-    let handoff = latest_handoff(state, &c.id).await?;
+    let handoff_summary = match state.router.cached_summary(c) {
+        Some(known) => known,
+        None => {
+            let summary = latest_handoff(state, &c.id)
+                .await?
+                .and_then(|e| e.extras.handoff.map(|h| h.summary));
+            state.router.cache_summary(c, summary.clone());
+            summary
+        }
+    };
     Ok(Summary {
         id: c.id.as_str().to_owned(),
         state: c.state.as_str().to_owned(),
@@ -143,7 +152,7 @@ pub async fn summary(
             .filter(|o| &o.agent == viewer)
             .map(|o| (o.expires_at - now).whole_seconds().max(0)),
         follow_up_email: c.follow_up_email.clone(),
-        summary: handoff.and_then(|e| e.extras.handoff.map(|h| h.summary)),
+        summary: handoff_summary,
         last_seq: c.last_seq,
     })
 }

@@ -75,6 +75,9 @@ struct Memory {
     handle_secs: Option<f64>,
     /// What the last pass saw.
     seen: Fingerprint,
+    /// Handoff summaries by conversation and the time it was queued (a new handoff
+    /// queues it anew), so the consoles' lists do not re-read logs.
+    summaries: HashMap<(ConversationId, i64), Option<String>>,
 }
 
 pub struct Router {
@@ -143,6 +146,22 @@ impl Router {
             *per.entry(offer.agent.clone()).or_default() += 1;
         }
         per
+    }
+
+    /// The cached handoff summary of a queued or assigned conversation; `None` when it
+    /// is not cached.
+    pub fn cached_summary(&self, c: &Conversation) -> Option<Option<String>> {
+        let since = c.queue.as_ref()?.since.unix_timestamp_nanos() as i64;
+        self.memory().summaries.get(&(c.id.clone(), since)).cloned()
+    }
+
+    pub fn cache_summary(&self, c: &Conversation, summary: Option<String>) {
+        if let Some(q) = &c.queue {
+            let since = q.since.unix_timestamp_nanos() as i64;
+            self.memory()
+                .summaries
+                .insert((c.id.clone(), since), summary);
+        }
     }
 
     /// A conversation was taken (or left the queue): its offer is over.
@@ -274,6 +293,11 @@ pub async fn pass(state: &AppState) -> Result<(), StoreError> {
             true
         });
         passed.retain(|id, _| still.contains(id));
+        let held: std::collections::HashSet<&ConversationId> =
+            assigned.iter().map(|c| &c.id).collect();
+        memory
+            .summaries
+            .retain(|(id, _), _| still.contains(id) || held.contains(id));
     }
     if !expired.is_empty() {
         tracing::info!(
