@@ -94,6 +94,15 @@ pub(crate) async fn commit(
             .increment(1);
     }
     state.bus.publish(id, &events).await;
+    // Who holds what changed: route now rather than on the next tick.
+    if events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::Handoff | EventKind::Assigned | EventKind::Closed
+        )
+    }) {
+        state.router.kick();
+    }
     Ok(events)
 }
 

@@ -751,8 +751,9 @@ async fn a_request_for_a_person_reaches_the_online_console_at_once() {
     let asked = Instant::now();
     let chat = waiting(&app, "cus_maya").await;
     let offer = next_frame(&mut ws, "offer").await;
+    // The router runs on the handoff itself, not only on its one-second tick.
     assert!(
-        asked.elapsed() < Duration::from_secs(1),
+        asked.elapsed() < Duration::from_millis(500),
         "{:?}",
         asked.elapsed()
     );
