@@ -303,7 +303,10 @@ impl HelpCentre {
                     .collect();
                 let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
                 Some(tandem_nlu::classifier::embed_all(
-                    encoder, &texts, progress,
+                    encoder,
+                    &texts,
+                    tandem_nlu::encoder::MAX_TOKENS,
+                    progress,
                 )?)
             }
             None => None,

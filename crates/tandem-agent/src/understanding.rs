@@ -152,8 +152,9 @@ impl Understanding {
         for data in DATA {
             hash.update(data.as_bytes());
         }
+        // v2: messages embedded cut to QUERY_TOKENS with the mixed-precision encoder.
         hash.update(if encoder.is_some() {
-            b"joint-v1"
+            b"joint-v2"
         } else {
             b"lexic-v1"
         });
@@ -188,10 +189,11 @@ impl Understanding {
         self.encoder.as_deref()
     }
 
-    /// The text's sentence embedding (`None` in lexical-only mode or on failure).
+    /// The message's sentence embedding, cut like the classifier's training messages
+    /// (`None` in lexical-only mode or on failure).
     pub fn embed(&self, text: &str) -> Option<Vec<f32>> {
         let encoder = self.encoder.as_ref()?;
-        match encoder.embed(&[text]) {
+        match encoder.embed_queries(&[text]) {
             Ok(mut v) => v.pop(),
             Err(e) => {
                 tracing::warn!(error = %e, "embedding failed; using lexical features");

@@ -1,21 +1,33 @@
+//! Encoder time per sentence by length, batch 1 (run with RAYON_NUM_THREADS=1 for one
+//! core): `cargo run --release -p tandem-nlu --example latency`. Customer messages are
+//! cut to `QUERY_TOKENS`, as the classifier and the agent see them.
+
 use std::time::Instant;
+
 fn main() {
     let dir = tandem_nlu::fetch::default_model_dir();
-    let enc = tandem_nlu::Encoder::load(&dir).unwrap();
+    let encoder = tandem_nlu::Encoder::load(&dir).expect("run `tandem nlu fetch` first");
     let texts = [
         "hi",
         "my card is not working",
         "I am still waiting on my card, it has been two weeks, what should I do?",
-        "I made a transfer to my friend yesterday evening and the money still has not arrived in his account, can you please check what happened and why it takes so long because he needs it urgently for rent",
+        "I made a transfer to my friend yesterday evening and the money still has not arrived \
+         in his account, can you please check what happened and why it takes so long because \
+         he needs it urgently for rent",
     ];
-    for t in texts {
-        let n = enc.token_ids(t).unwrap().len();
-        let _ = enc.embed(&[t]).unwrap();
-        let start = Instant::now();
-        let reps = 30;
+    for text in texts {
+        let tokens = encoder
+            .token_ids(text)
+            .expect("tokenizes")
+            .len()
+            .min(tandem_nlu::encoder::QUERY_TOKENS);
+        let _ = encoder.embed_queries(&[text]).expect("embeds");
+        let reps = 50;
+        let started = Instant::now();
         for _ in 0..reps {
-            let _ = enc.embed(&[t]).unwrap();
+            let _ = encoder.embed_queries(&[text]).expect("embeds");
         }
-        println!("{n:3} tokens: {:.2} ms", start.elapsed().as_secs_f64() * 1000.0 / reps as f64);
+        let ms = started.elapsed().as_secs_f64() * 1000.0 / f64::from(reps);
+        println!("{tokens:3} tokens: {ms:.2} ms");
     }
 }

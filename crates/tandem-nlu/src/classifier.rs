@@ -191,10 +191,13 @@ fn fit(
     }
 }
 
-/// Embeds `texts` in chunks so the progress bar moves.
+/// Embeds `texts` in chunks so the progress bar moves, each cut to `max_tokens` word
+/// pieces ([`crate::encoder::QUERY_TOKENS`] for messages, [`crate::encoder::MAX_TOKENS`]
+/// for documents).
 pub fn embed_all(
     encoder: &Encoder,
     texts: &[&str],
+    max_tokens: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<f32>>, NluError> {
     // Sorting by length first keeps the padding in each batch small.
@@ -204,7 +207,7 @@ pub fn embed_all(
     progress.start("embedding", texts.len() as u64);
     for chunk in order.chunks(256) {
         let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-        for (&i, vector) in chunk.iter().zip(encoder.embed(&batch)?) {
+        for (&i, vector) in chunk.iter().zip(encoder.embed_cut(&batch, max_tokens)?) {
             out[i] = vector;
         }
         progress.advance(chunk.len() as u64);
@@ -238,7 +241,7 @@ impl Classifier {
             .collect();
         let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
         let embeddings = encoder
-            .map(|encoder| embed_all(encoder, &texts, progress))
+            .map(|encoder| embed_all(encoder, &texts, crate::encoder::QUERY_TOKENS, progress))
             .transpose()?;
         let embedding_of: HashMap<&str, &[f32]> = embeddings
             .iter()

@@ -230,7 +230,7 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             };
             for text in text {
                 let embedding = match &encoder {
-                    Some(encoder) => encoder.embed(&[text.as_str()])?.pop(),
+                    Some(encoder) => encoder.embed_queries(&[text.as_str()])?.pop(),
                     None => None,
                 };
                 let ranked = classifier.predict(&text, embedding.as_deref(), top);
@@ -273,7 +273,7 @@ fn evaluate(model: &Path, data: &Path, encoder: &EncoderArgs) -> anyhow::Result<
         let started = Instant::now();
         let embedding = match &encoder {
             Some(encoder) => encoder
-                .embed(&[example.text.as_str()])
+                .embed_queries(&[example.text.as_str()])
                 .context("embedding")?
                 .pop(),
             None => None,
