@@ -46,9 +46,39 @@ pub fn load(options: &Options) -> Result<(Arc<Understanding>, Arc<HelpCentre>), 
         None => kb::builtin(),
     };
     let kb = HelpCentre::build(articles, nlu.encoder(), &Quiet)?;
-    // The first pass through the encoder allocates its buffers; let no customer wait
-    // for that.
-    let _ = nlu.embed("warming up the encoder before the first customer");
+    // The first pass through the encoder, the classifier and the search index allocates
+    // buffers and fills caches; let no customer wait for that.
+    for (text, lang) in [
+        (
+            "how long do refunds take after a return?",
+            crate::language::Lang::En,
+        ),
+        (
+            "hur lång tid tar en återbetalning?",
+            crate::language::Lang::Sv,
+        ),
+        (
+            "wie lange dauert eine Erstattung?",
+            crate::language::Lang::De,
+        ),
+    ] {
+        let embedding = nlu.embed(text);
+        let _ = nlu.classify(text, embedding.as_deref());
+        let _ = kb.search(text, embedding.as_deref(), lang, 3);
+        // The rules' patterns compile on first use.
+        let _ = crate::signals::detect(text);
+        let _ = crate::language::detect(text);
+        let _ = tandem_domain::card::mask_card_data(text);
+        let _ = (
+            crate::entities::order_ids(text),
+            crate::entities::email(text),
+            crate::entities::one_time_code(text),
+            crate::entities::yes_no(text),
+            crate::entities::amounts(text),
+            crate::entities::dispute_reason(text),
+            crate::entities::merchants(text, &["Zalando"]),
+        );
+    }
     Ok((Arc::new(nlu), Arc::new(kb)))
 }
 

@@ -50,7 +50,7 @@ pub struct ScenarioResult {
     handed_off: bool,
     #[serde(skip)]
     bot_turns: u32,
-    #[serde(skip)]
+    /// Engine time of each bot turn, in milliseconds.
     turn_ms: Vec<f64>,
     #[serde(skip)]
     violations: usize,
