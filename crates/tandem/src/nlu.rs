@@ -35,6 +35,9 @@ pub enum NluCommand {
         seed: u64,
         #[arg(long, default_value_t = 60)]
         epochs: usize,
+        /// Weight of the sentence embedding against the TF-IDF features.
+        #[arg(long, default_value_t = TrainOptions::default().dense_weight)]
+        dense_weight: f32,
         /// Train without sentence embeddings (TF-IDF only).
         #[arg(long)]
         lexical_only: bool,
@@ -138,11 +141,15 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             holdout,
             seed,
             epochs,
+            dense_weight,
             lexical_only,
             encoder,
         } => {
             if !(0.0..0.9).contains(&holdout) {
                 anyhow::bail!("--holdout must be at least 0 and below 0.9, got {holdout}");
+            }
+            if !(dense_weight > 0.0 && dense_weight <= 10.0) {
+                anyhow::bail!("--dense-weight must be above 0 and at most 10, got {dense_weight}");
             }
             let examples = dataset::read_csv(&data)?;
             let encoder = if lexical_only {
@@ -154,6 +161,7 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
                 holdout,
                 seed,
                 epochs,
+                dense_weight,
                 ..TrainOptions::default()
             };
             let (classifier, report) =
