@@ -36,7 +36,7 @@ pub enum NluCommand {
         #[arg(long, default_value_t = 60)]
         epochs: usize,
         /// Weight of the sentence embedding against the TF-IDF features.
-        #[arg(long, default_value_t = TrainOptions::default().dense_weight)]
+        #[arg(long, default_value_t = TrainOptions::default().dense_weight, allow_negative_numbers = true)]
         dense_weight: f32,
         /// Train without sentence embeddings (TF-IDF only).
         #[arg(long)]

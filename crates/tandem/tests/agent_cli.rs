@@ -213,6 +213,27 @@ fn nlu_train_rejects_bad_files_clearly() {
         assert!(text(&output).contains(message), "{name}: {}", text(&output));
         assert!(!out.exists(), "{name}: nothing is written");
     }
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "text,label\nhi,a\nho,b\n").unwrap();
+    for weight in ["0", "-1", "11"] {
+        let output = run(&[
+            "nlu",
+            "train",
+            "--data",
+            good.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--dense-weight",
+            weight,
+        ]);
+        assert!(!output.status.success(), "{weight}");
+        assert!(
+            text(&output).contains("--dense-weight"),
+            "{}",
+            text(&output)
+        );
+        assert!(!out.exists(), "nothing is written");
+    }
 }
 
 #[test]
