@@ -68,6 +68,27 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/readyz", "get"),
         ("/metrics", "get"),
         ("/api/openapi.json", "get"),
+        ("/api/v1/conversations/{id}/follow-up", "post"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/agent/me", "get"),
+        ("/api/v1/agent/status", "put"),
+        ("/api/v1/agent/capacity", "put"),
+        ("/api/v1/agent/shifts", "put"),
+        ("/api/v1/agent/team", "get"),
+        ("/api/v1/agent/canned", "get"),
+        ("/api/v1/agent/ws", "get"),
+        ("/api/v1/agent/conversations", "get"),
+        ("/api/v1/agent/conversations/{id}", "get"),
+        ("/api/v1/agent/conversations/{id}/claim", "post"),
+        ("/api/v1/agent/conversations/{id}/messages", "post"),
+        ("/api/v1/agent/conversations/{id}/notes", "post"),
+        ("/api/v1/agent/conversations/{id}/transfer", "post"),
+        ("/api/v1/agent/conversations/{id}/handback", "post"),
+        ("/api/v1/agent/conversations/{id}/resolve", "post"),
+        ("/api/v1/agent/conversations/{id}/copilot", "get"),
+        ("/api/v1/agent/conversations/{id}/tools", "post"),
+        ("/api/v1/agent/conversations/{id}/tools/confirm", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -75,6 +96,19 @@ async fn the_openapi_document_lists_every_endpoint() {
         );
     }
     assert!(doc["components"]["schemas"]["EventView"].is_object());
+    assert!(doc["components"]["securitySchemes"]["agent_session"].is_object());
+}
+
+#[tokio::test]
+async fn the_agent_console_is_served() {
+    let app = spawn_app().await;
+    let page = app.get("/console", None).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/assets/console.js"), "{html}");
+    for asset in ["/assets/console.js", "/assets/console.css"] {
+        assert_eq!(app.get(asset, None).await.status(), 200, "{asset}");
+    }
 }
 
 #[tokio::test]
