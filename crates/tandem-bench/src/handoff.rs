@@ -10,13 +10,16 @@
 
 #![forbid(unsafe_code)]
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use common::{Server, percentile, wait_ready};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -38,23 +41,6 @@ struct Args {
     via_chat: bool,
     #[arg(long, default_value_t = 18_090)]
     port: u16,
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
 }
 
 #[tokio::main]
@@ -103,18 +89,7 @@ async fn main() -> anyhow::Result<()> {
     let _server = Server(command.spawn().context("starting tandem")?);
     let base = format!("http://127.0.0.1:{}", args.port);
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while !client
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .is_ok_and(|r| r.status().is_success())
-    {
-        if Instant::now() > deadline {
-            bail!("tandem did not become ready");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_ready(&client, &base, Duration::from_secs(300)).await?;
 
     // People log in, go online and open their consoles.
     let (offers_tx, mut offers_rx) = mpsc::unbounded_channel::<(usize, String, Instant)>();

@@ -76,6 +76,16 @@ pub use event::{
 pub use money::{Currency, Money};
 pub use text::{ClientMsgId, MessageText};
 
+/// Whether `raw` is a plain id: 1-64 ASCII letters, digits, `_` and `-` (customer and
+/// agent ids).
+pub(crate) fn is_plain_id(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= 64
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// A value that failed to parse at the edge, with a message fit for the person who sent it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]

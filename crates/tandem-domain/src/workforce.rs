@@ -18,12 +18,7 @@ impl AgentId {
     }
 
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let ok = !raw.is_empty()
-            && raw.len() <= 64
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if ok {
+        if crate::is_plain_id(raw) {
             Ok(Self(raw.to_owned()))
         } else {
             Err(ParseError::new(

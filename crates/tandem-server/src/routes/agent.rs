@@ -159,11 +159,25 @@ pub async fn set_shifts(
 #[utoipa::path(get, path = "/api/v1/agent/team", tag = "agents", security(("agent_session" = [])),
     responses((status = 200, body = Team), (status = 401, body = ErrorBody)))]
 pub async fn team(State(state): State<AppState>, _staff: Staff) -> Result<Json<Team>, ApiError> {
-    let mut agents = Vec::new();
-    for a in state.store.agents().await? {
-        let held = desk::held_by(&state, &a.id).await?;
-        agents.push(AgentView::new(&a, held, &[], false));
+    // One listing of who holds what, not one per person.
+    let mut held: std::collections::HashMap<tandem_domain::workforce::AgentId, u32> =
+        std::collections::HashMap::new();
+    for c in state
+        .store
+        .conversations_in_state(tandem_domain::ConversationState::Assigned)
+        .await?
+    {
+        if let Some(agent) = c.assignee {
+            *held.entry(agent).or_default() += 1;
+        }
     }
+    let agents = state
+        .store
+        .agents()
+        .await?
+        .iter()
+        .map(|a| AgentView::new(a, held.get(&a.id).copied().unwrap_or(0), &[], false))
+        .collect();
     Ok(Json(Team { agents }))
 }
 
