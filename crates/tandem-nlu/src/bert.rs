@@ -5,7 +5,7 @@
 //! the 10-50 tokens of a chat message) and so single texts skip the attention mask.
 
 use candle_core::{D, DType, Device, Module, Tensor};
-use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder};
+use candle_nn::{Embedding, Linear, VarBuilder};
 use serde::Deserialize;
 
 /// The fields of a Hugging Face `config.json` this encoder reads.
@@ -37,9 +37,12 @@ fn gelu() -> String {
 
 /// Up to this many rows (tokens in a batch) a dense layer multiplies with its `f16`
 /// weights: a short sentence is bound by reading the weights (42 MB in `f32`, more than
-/// this machine's 32 MB L3; 21 MB in `f16`), a long one by arithmetic, where `f32` is
-/// faster. Measured with `cargo run --release -p tandem-nlu --example latency`.
-const F16_ROWS: usize = 24;
+/// this machine's 32 MB L3; 21 MB in `f16`), a longer one by arithmetic, where `f32` is
+/// faster. Measured over our Banking77 dev split with
+/// `cargo run --release -p tandem-nlu --example slowest` (docs/benchmarks.md).
+const F16_ROWS: usize = 11;
+/// Up to this many rows the `f32` product is taken transposed (see [`Dense::forward`]).
+const TRANSPOSED_ROWS: usize = 64;
 
 /// A dense layer with its weight stored transposed (`[inputs, outputs]`, contiguous) in
 /// `f32` and in `f16`; activations stay `f32`.
@@ -66,7 +69,13 @@ impl Dense {
             rows.to_dtype(DType::F16)?
                 .matmul(&self.weight_t16)?
                 .to_dtype(DType::F32)?
+        } else if batch * tokens <= TRANSPOSED_ROWS {
+            // (W x^T)^T rather than x W^T: `weight_t` read as `[outputs, inputs]` is
+            // column-major, the layout gemm's kernel reads without repacking it, so the
+            // weights are not copied on every call (11% faster at 32 tokens).
+            self.weight_t.t()?.matmul(&rows.t()?)?.t()?.contiguous()?
         } else {
+            // Batches: repacking pays for itself over many rows.
             rows.matmul(&self.weight_t)?
         };
         out.broadcast_add(&self.bias)?
@@ -74,13 +83,102 @@ impl Dense {
     }
 }
 
+/// Layer normalisation over the last dimension.
+struct Norm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f64,
+}
+
+impl Norm {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        candle_nn::ops::layer_norm(&x.contiguous()?, &self.weight, &self.bias, self.eps as f32)
+    }
+}
+
+/// GELU (the exact, erf-based form BERT was trained with) on a contiguous `f32` tensor.
+/// candle calls libm's scalar `erff` per element, which took a tenth of a forward
+/// pass; this loop has no calls or branches, so the compiler vectorises it.
+fn fast_gelu(x: &Tensor) -> candle_core::Result<Tensor> {
+    let mut values = x.flatten_all()?.to_vec1::<f32>()?;
+    for v in &mut values {
+        *v = gelu_one(*v);
+    }
+    Tensor::from_vec(values, x.shape(), x.device())
+}
+
+/// `0.5 x (1 + erf(x / sqrt 2))`, with erf after Abramowitz and Stegun 7.1.26 (absolute
+/// error below 1.5e-7).
+#[inline(always)]
+fn gelu_one(x: f32) -> f32 {
+    let a = (x * std::f32::consts::FRAC_1_SQRT_2).abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * a);
+    let poly = ((((1.061_405_4 * t - 1.453_152) * t + 1.421_413_8) * t - 0.284_496_74) * t
+        + 0.254_829_6)
+        * t;
+    let erf = (1.0 - poly * exp_neg(a * a)).copysign(x);
+    0.5 * x * (1.0 + erf)
+}
+
+/// `e^-y` for `y >= 0`: 2^n times a Taylor polynomial of the remainder (relative error
+/// about 1e-7), in plain arithmetic the compiler can vectorise.
+#[inline(always)]
+fn exp_neg(y: f32) -> f32 {
+    let x = (-y).max(-87.0);
+    // Round to nearest by the 1.5 * 2^23 trick: a plain add, unlike `round`.
+    const SHIFT: f32 = 12_582_912.0;
+    let n = (x * std::f32::consts::LOG2_E + SHIFT) - SHIFT;
+    let r = x - n * std::f32::consts::LN_2;
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r / 720.0)))));
+    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// One transformer layer.
 struct Layer {
     qkv: Dense,
     attention_out: Dense,
-    attention_norm: LayerNorm,
+    attention_norm: Norm,
     intermediate: Dense,
     output: Dense,
-    output_norm: LayerNorm,
+    output_norm: Norm,
+}
+
+impl Layer {
+    /// `x` `[batch, tokens, hidden]`; `bias` `[batch, 1, 1, tokens]` masks padding.
+    fn forward(
+        &self,
+        x: &Tensor,
+        bias: Option<&Tensor>,
+        heads: usize,
+    ) -> candle_core::Result<Tensor> {
+        let (batch, tokens, hidden) = x.dims3()?;
+        let head_dim = hidden / heads;
+        let qkv = self.qkv.forward(x)?;
+        let split = |part: usize| -> candle_core::Result<Tensor> {
+            qkv.narrow(D::Minus1, part * hidden, hidden)?
+                .reshape((batch, tokens, heads, head_dim))?
+                .transpose(1, 2)?
+                .contiguous()
+        };
+        let (q, k, v) = (split(0)?, split(1)?, split(2)?);
+        let mut scores = (q.matmul(&k.t()?)? * (1.0 / (head_dim as f64).sqrt()))?;
+        if let Some(bias) = bias {
+            scores = scores.broadcast_add(bias)?;
+        }
+        let weights = candle_nn::ops::softmax_last_dim(&scores)?;
+        let context = weights
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .reshape((batch, tokens, hidden))?;
+        let attended = self
+            .attention_norm
+            .forward(&(self.attention_out.forward(&context)? + x)?)?;
+        let inner = fast_gelu(&self.intermediate.forward(&attended)?)?;
+        self.output_norm
+            .forward(&(self.output.forward(&inner)? + &attended)?)
+    }
 }
 
 /// The encoder: token ids in, last hidden states out.
@@ -88,10 +186,9 @@ pub struct Bert {
     words: Embedding,
     positions: Tensor,
     token_type: Tensor,
-    embedding_norm: LayerNorm,
+    embedding_norm: Norm,
     layers: Vec<Layer>,
     heads: usize,
-    head_dim: usize,
     pub config: BertConfig,
 }
 
@@ -101,10 +198,19 @@ fn linear(vb: &VarBuilder, inputs: usize, outputs: usize) -> candle_core::Result
     Ok(Linear::new(weight, Some(bias)))
 }
 
-fn layer_norm(vb: &VarBuilder, size: usize, eps: f64) -> candle_core::Result<LayerNorm> {
-    let weight = vb.get(size, "weight")?;
-    let bias = vb.get(size, "bias")?;
-    Ok(LayerNorm::new(weight, bias, eps))
+fn layer_norm(vb: &VarBuilder, size: usize, eps: f64) -> candle_core::Result<Norm> {
+    Ok(Norm {
+        weight: vb.get(size, "weight")?,
+        bias: vb.get(size, "bias")?,
+        eps,
+    })
+}
+
+/// `[batch, 1, 1, tokens]`: 0 for tokens, a large negative score for padding so softmax
+/// gives it no weight. `mask` is `[batch, tokens]`, 1 for tokens and 0 for padding.
+pub(crate) fn attention_bias(mask: &Tensor) -> candle_core::Result<Tensor> {
+    let (batch, tokens) = mask.dims2()?;
+    ((mask.to_dtype(DType::F32)? - 1.0)? * 10_000.0)?.reshape((batch, 1, 1, tokens))
 }
 
 impl Bert {
@@ -160,17 +266,20 @@ impl Bert {
                 ],
                 0,
             )?;
-            let dense = |l: Linear| Dense::new(&l);
             layers.push(Layer {
-                qkv: dense(Linear::new(weight, Some(bias)))?,
-                attention_out: dense(linear(&att.pp("output.dense"), h, h)?)?,
+                qkv: Dense::new(&Linear::new(weight, Some(bias)))?,
+                attention_out: Dense::new(&linear(&att.pp("output.dense"), h, h)?)?,
                 attention_norm: layer_norm(&att.pp("output.LayerNorm"), h, eps)?,
-                intermediate: dense(linear(
+                intermediate: Dense::new(&linear(
                     &vb.pp("intermediate.dense"),
                     h,
                     config.intermediate_size,
                 )?)?,
-                output: dense(linear(&vb.pp("output.dense"), config.intermediate_size, h)?)?,
+                output: Dense::new(&linear(
+                    &vb.pp("output.dense"),
+                    config.intermediate_size,
+                    h,
+                )?)?,
                 output_norm: layer_norm(&vb.pp("output.LayerNorm"), h, eps)?,
             });
         }
@@ -181,56 +290,44 @@ impl Bert {
             embedding_norm,
             layers,
             heads: config.num_attention_heads,
-            head_dim: h / config.num_attention_heads,
             config,
         })
+    }
+
+    /// The number of layers.
+    pub fn depth(&self) -> usize {
+        self.layers.len()
     }
 
     /// Hidden states `[batch, tokens, hidden]` for `ids` `[batch, tokens]`. `mask`
     /// (`[batch, tokens]`, 1 for tokens, 0 for padding) is needed only when padded.
     pub fn forward(&self, ids: &Tensor, mask: Option<&Tensor>) -> candle_core::Result<Tensor> {
-        let (batch, tokens) = ids.dims2()?;
+        let bias = mask.map(attention_bias).transpose()?;
+        let x = self.embed(ids)?;
+        self.run_layers(x, bias.as_ref(), 0..self.layers.len())
+    }
+
+    /// The embedding layer's output for `ids` `[batch, tokens]`.
+    pub(crate) fn embed(&self, ids: &Tensor) -> candle_core::Result<Tensor> {
+        let (_, tokens) = ids.dims2()?;
         let positions = self.positions.narrow(0, 0, tokens)?;
         let x = self
             .words
             .forward(ids)?
             .broadcast_add(&positions)?
             .broadcast_add(&self.token_type)?;
-        let mut x = self.embedding_norm.forward(&x)?;
-        // Padding gets a large negative score so softmax gives it no weight.
-        let bias = match mask {
-            Some(mask) => Some(
-                ((mask.to_dtype(DType::F32)? - 1.0)? * 10_000.0)?.reshape((batch, 1, 1, tokens))?,
-            ),
-            None => None,
-        };
-        let scale = 1.0 / (self.head_dim as f64).sqrt();
-        let hidden = self.heads * self.head_dim;
-        for layer in &self.layers {
-            let qkv = layer.qkv.forward(&x)?;
-            let split = |part: usize| -> candle_core::Result<Tensor> {
-                qkv.narrow(D::Minus1, part * hidden, hidden)?
-                    .reshape((batch, tokens, self.heads, self.head_dim))?
-                    .transpose(1, 2)?
-                    .contiguous()
-            };
-            let (q, k, v) = (split(0)?, split(1)?, split(2)?);
-            let mut scores = (q.matmul(&k.t()?)? * scale)?;
-            if let Some(bias) = &bias {
-                scores = scores.broadcast_add(bias)?;
-            }
-            let weights = candle_nn::ops::softmax_last_dim(&scores)?;
-            let context = weights
-                .matmul(&v)?
-                .transpose(1, 2)?
-                .reshape((batch, tokens, hidden))?;
-            let attended = layer
-                .attention_norm
-                .forward(&(layer.attention_out.forward(&context)? + &x)?)?;
-            let inner = layer.intermediate.forward(&attended)?.gelu_erf()?;
-            x = layer
-                .output_norm
-                .forward(&(layer.output.forward(&inner)? + &attended)?)?;
+        self.embedding_norm.forward(&x)
+    }
+
+    /// Runs `x` through the layers in `range` (inference).
+    pub(crate) fn run_layers(
+        &self,
+        mut x: Tensor,
+        bias: Option<&Tensor>,
+        range: std::ops::Range<usize>,
+    ) -> candle_core::Result<Tensor> {
+        for layer in &self.layers[range] {
+            x = layer.forward(&x, bias, self.heads)?;
         }
         Ok(x)
     }
@@ -240,4 +337,31 @@ impl Bert {
 pub fn load_from_bytes(bytes: Vec<u8>, config: BertConfig) -> candle_core::Result<Bert> {
     let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)?;
     Bert::load(vb, config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_gelu_matches_the_exact_one() {
+        let xs: Vec<f32> = (-2000..=2000).map(|i| i as f32 / 200.0).collect();
+        let exact = Tensor::new(xs.as_slice(), &Device::Cpu)
+            .unwrap()
+            .gelu_erf()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        let fast = fast_gelu(&Tensor::new(xs.as_slice(), &Device::Cpu).unwrap())
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        for ((x, e), f) in xs.iter().zip(&exact).zip(&fast) {
+            assert!((e - f).abs() < 1e-5, "gelu({x}): exact {e}, fast {f}");
+        }
+        assert!((exp_neg(0.0) - 1.0).abs() < 1e-6);
+        assert!((exp_neg(3.5) - (-3.5f32).exp()).abs() < 1e-7);
+        let tiny = exp_neg(200.0);
+        assert!((0.0..1e-37).contains(&tiny), "e^-200 came out {tiny}");
+    }
 }

@@ -11,13 +11,15 @@ use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::{Example, stratified_split};
-use crate::encoder::Encoder;
+use crate::encoder::{EmbeddingSpec, Encoder};
 use crate::linear::{Features, Sgd, Softmax, fit_temperature, softmax};
 use crate::metrics::{accuracy, macro_f1};
 use crate::tfidf::Tfidf;
 use crate::{NluError, Progress};
 
-const FORMAT: u32 = 1;
+/// Format 2 records which encoder features a model reads; format 1 files (the sentence
+/// embedding alone) load as that.
+const FORMAT: u32 = 2;
 const META: &str = "classifier.json";
 const WEIGHTS: &str = "weights.safetensors";
 
@@ -39,6 +41,8 @@ pub struct TrainOptions {
     pub min_df: usize,
     /// Weight of the standardised embedding block against the unit-length TF-IDF row.
     pub dense_weight: f32,
+    /// What the encoder contributes.
+    pub embedding: EmbeddingSpec,
 }
 
 impl Default for TrainOptions {
@@ -49,6 +53,7 @@ impl Default for TrainOptions {
             epochs: 60,
             min_df: 2,
             dense_weight: 0.1,
+            embedding: EmbeddingSpec::default(),
         }
     }
 }
@@ -70,6 +75,9 @@ pub struct TrainReport {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Dense {
+    /// How the features were made (absent in models from before it could be chosen).
+    #[serde(default)]
+    spec: EmbeddingSpec,
     mean: Vec<f32>,
     std: Vec<f32>,
     weight: f32,
@@ -200,6 +208,20 @@ pub fn embed_all(
     max_tokens: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<f32>>, NluError> {
+    let spec = EmbeddingSpec {
+        tokens: max_tokens,
+        layers: Vec::new(),
+    };
+    features_all(encoder, texts, &spec, progress)
+}
+
+/// As [`embed_all`], for the features `spec` describes.
+pub fn features_all(
+    encoder: &Encoder,
+    texts: &[&str],
+    spec: &EmbeddingSpec,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f32>>, NluError> {
     // Sorting by length first keeps the padding in each batch small.
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&i| texts[i].len());
@@ -207,7 +229,7 @@ pub fn embed_all(
     progress.start("embedding", texts.len() as u64);
     for chunk in order.chunks(256) {
         let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-        for (&i, vector) in chunk.iter().zip(encoder.embed_cut(&batch, max_tokens)?) {
+        for (&i, vector) in chunk.iter().zip(encoder.features(&batch, spec)?) {
             out[i] = vector;
         }
         progress.advance(chunk.len() as u64);
@@ -241,7 +263,7 @@ impl Classifier {
             .collect();
         let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
         let embeddings = encoder
-            .map(|encoder| embed_all(encoder, &texts, crate::encoder::QUERY_TOKENS, progress))
+            .map(|encoder| features_all(encoder, &texts, &options.embedding, progress))
             .transpose()?;
         let embedding_of: HashMap<&str, &[f32]> = embeddings
             .iter()
@@ -341,6 +363,7 @@ impl Classifier {
             Some((model, mean, std)) => (
                 Some(model),
                 Some(Dense {
+                    spec: options.embedding.clone(),
                     mean,
                     std,
                     weight: options.dense_weight,
@@ -378,8 +401,30 @@ impl Classifier {
         self.joint.is_some()
     }
 
-    /// The `k` most likely labels, most likely first. Pass the text's embedding from the
-    /// same encoder the model was trained with, or `None` for the lexical model.
+    /// What the model reads from the encoder (`None` for a lexical model). Callers that
+    /// already hold a message's sentence embedding can pass it to [`Classifier::predict`]
+    /// when [`EmbeddingSpec::is_sentence_embedding`] says it is the same thing.
+    pub fn embedding_spec(&self) -> Option<&EmbeddingSpec> {
+        self.meta.dense.as_ref().map(|d| &d.spec)
+    }
+
+    /// The `k` most likely labels for `text`, most likely first, computing the features
+    /// the model was trained with; the lexical model answers without an encoder.
+    pub fn classify(
+        &self,
+        encoder: Option<&Encoder>,
+        text: &str,
+        k: usize,
+    ) -> Result<Vec<Prediction>, NluError> {
+        let features = match (encoder, self.embedding_spec()) {
+            (Some(encoder), Some(spec)) => encoder.features(&[text], spec)?.pop(),
+            _ => None,
+        };
+        Ok(self.predict(text, features.as_deref(), k))
+    }
+
+    /// The `k` most likely labels, most likely first. Pass the text's features as
+    /// [`Classifier::embedding_spec`] describes them, or `None` for the lexical model.
     pub fn predict(&self, text: &str, embedding: Option<&[f32]>, k: usize) -> Vec<Prediction> {
         let sparse = self.meta.tfidf.transform(text);
         let (logits, temperature) = match (&self.joint, &self.meta.dense, embedding) {
@@ -454,7 +499,7 @@ impl Classifier {
             source,
         })?;
         let meta: Meta = serde_json::from_slice(&bytes).map_err(|e| bad(format!("{META}: {e}")))?;
-        if meta.format != FORMAT {
+        if !(1..=FORMAT).contains(&meta.format) {
             return Err(bad(format!(
                 "{META} has format {}, this tandem reads {FORMAT}",
                 meta.format

@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
+use serde::{Deserialize, Serialize};
 use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::NluError;
-use crate::bert::{Bert, BertConfig, load_from_bytes};
+use crate::bert::{Bert, BertConfig, attention_bias, load_from_bytes};
 
 /// Texts longer than this many word pieces are cut (sentence-transformers uses 256 for
 /// this model too).
@@ -27,6 +28,35 @@ pub struct Encoder {
     bert: Bert,
     tokenizer: Tokenizer,
     dir: PathBuf,
+    lanes: Lanes,
+}
+
+/// One-thread rayon pools that single texts run in. candle hands some kernels (softmax,
+/// layer norm) to rayon; called from a thread outside rayon, each hand-off wakes a
+/// worker and sleeps until it is done, dozens of times a sentence. Inside a pool of one
+/// thread the work runs in place: 20-25% faster at batch 1 (docs/benchmarks.md). One
+/// pool per concurrent caller, kept for the next.
+#[derive(Default)]
+struct Lanes(std::sync::Mutex<Vec<rayon::ThreadPool>>);
+
+impl Lanes {
+    fn run<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+        let idle = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let pool = idle.or_else(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "tandem-encoder".into())
+                .build()
+                .ok()
+        });
+        let Some(pool) = pool else {
+            // No thread to be had: run here, only slower.
+            return work();
+        };
+        let out = pool.install(work);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(pool);
+        out
+    }
 }
 
 impl std::fmt::Debug for Encoder {
@@ -67,12 +97,18 @@ impl Encoder {
             bert,
             tokenizer,
             dir: dir.to_owned(),
+            lanes: Lanes::default(),
         })
     }
 
     /// The directory the model was loaded from.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The number of transformer layers (6 for MiniLM-L6).
+    pub fn depth(&self) -> usize {
+        self.bert.depth()
     }
 
     /// The embedding width (384 for MiniLM-L6).
@@ -100,34 +136,59 @@ impl Encoder {
         self.embed_cut(texts, QUERY_TOKENS)
     }
 
-    /// Embeds with at most `max_tokens` word pieces per text (the last one stays the
+    /// Word-piece ids of `text` cut to at most `max_tokens` (the last one stays the
     /// closing `[SEP]`).
+    pub fn cut_ids(&self, text: &str, max_tokens: usize) -> Result<Vec<u32>, NluError> {
+        let mut ids = self.token_ids(text)?;
+        if ids.len() > max_tokens.max(2)
+            && let Some(&sep) = ids.last()
+        {
+            ids.truncate(max_tokens.max(2) - 1);
+            ids.push(sep);
+        }
+        Ok(ids)
+    }
+
+    /// Embeds with at most `max_tokens` word pieces per text.
     pub fn embed_cut<S: AsRef<str>>(
         &self,
         texts: &[S],
         max_tokens: usize,
     ) -> Result<Vec<Vec<f32>>, NluError> {
+        self.features(
+            texts,
+            &EmbeddingSpec {
+                tokens: max_tokens,
+                layers: Vec::new(),
+            },
+        )
+    }
+
+    /// The dense features `spec` asks for, one vector per text in input order. Texts are
+    /// grouped by length so a batch carries little padding.
+    pub fn features<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        spec: &EmbeddingSpec,
+    ) -> Result<Vec<Vec<f32>>, NluError> {
+        let depth = self.bert.depth();
+        let layers = spec.layers_of(depth)?;
         let ids = texts
             .iter()
-            .map(|text| {
-                let mut ids = self.token_ids(text.as_ref())?;
-                if ids.len() > max_tokens.max(2)
-                    && let Some(&sep) = ids.last()
-                {
-                    ids.truncate(max_tokens.max(2) - 1);
-                    ids.push(sep);
-                }
-                Ok(ids)
-            })
+            .map(|text| self.cut_ids(text.as_ref(), spec.tokens))
             .collect::<Result<Vec<_>, NluError>>()?;
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| ids[i].len());
         let mut out = vec![Vec::new(); ids.len()];
         for chunk in order.chunks(BATCH) {
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
-            let vectors = self
-                .embed_ids(&batch)
-                .map_err(|e| NluError::Inference(e.to_string()))?;
+            let vectors = if batch.len() == 1 {
+                self.lanes.run(|| self.pooled(&batch, &layers))
+            } else {
+                // Batches use every core.
+                self.pooled(&batch, &layers)
+            };
+            let vectors = vectors.map_err(|e| NluError::Inference(e.to_string()))?;
             for (&i, vector) in chunk.iter().zip(vectors) {
                 out[i] = vector;
             }
@@ -135,7 +196,23 @@ impl Encoder {
         Ok(out)
     }
 
-    fn embed_ids(&self, batch: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+    /// Runs `batch` up to the highest of `layers` (sorted, 1-based) and joins the
+    /// unit-length mean of each one's output.
+    fn pooled(&self, batch: &[&[u32]], layers: &[usize]) -> candle_core::Result<Vec<Vec<f32>>> {
+        let (mut hidden, mask, bias) = self.prepare(batch)?;
+        let mut parts = Vec::with_capacity(layers.len());
+        let mut done = 0;
+        for &layer in layers {
+            hidden = self.bert.run_layers(hidden, bias.as_ref(), done..layer)?;
+            done = layer;
+            parts.push(mean_pool(&hidden, &mask)?);
+        }
+        Tensor::cat(&parts, 1)?.to_vec2()
+    }
+    /// Pads `batch`: the embedding layer's output `[batch, tokens, hidden]`, the mask
+    /// `[batch, tokens]` (1 for tokens, 0 for padding) and, when padded, the attention
+    /// bias that hides the padding.
+    fn prepare(&self, batch: &[&[u32]]) -> candle_core::Result<(Tensor, Tensor, Option<Tensor>)> {
         let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
         let padded = batch.iter().any(|ids| ids.len() != longest);
         let mut flat = Vec::with_capacity(batch.len() * longest);
@@ -149,14 +226,69 @@ impl Encoder {
         let shape = (batch.len(), longest);
         let ids = Tensor::from_vec(flat, shape, &Device::Cpu)?;
         let mask = Tensor::from_vec(mask, shape, &Device::Cpu)?.to_dtype(DType::F32)?;
-        let hidden = self.bert.forward(&ids, padded.then_some(&mask))?;
-        // Mean over real tokens only, then unit length.
-        let summed = hidden.broadcast_mul(&mask.unsqueeze(2)?)?.sum(1)?;
-        let counts = mask.sum_keepdim(1)?;
-        let mean = summed.broadcast_div(&counts)?;
-        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-        mean.broadcast_div(&norm)?.to_vec2()
+        let bias = padded.then(|| attention_bias(&mask)).transpose()?;
+        Ok((self.bert.embed(&ids)?, mask, bias))
     }
+}
+
+/// Which dense features a classifier reads from the encoder for a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbeddingSpec {
+    /// Word pieces kept per message.
+    pub tokens: usize,
+    /// The layers (1 = the lowest) whose outputs are mean-pooled, scaled to unit length
+    /// and joined, lowest first; empty means the top layer alone, the sentence embedding
+    /// the model was trained to give.
+    #[serde(default)]
+    pub layers: Vec<usize>,
+}
+
+impl Default for EmbeddingSpec {
+    fn default() -> Self {
+        Self {
+            tokens: QUERY_TOKENS,
+            layers: Vec::new(),
+        }
+    }
+}
+
+impl EmbeddingSpec {
+    /// True when this is the plain sentence embedding of [`Encoder::embed_queries`].
+    pub fn is_sentence_embedding(&self, depth: usize) -> bool {
+        self.tokens == QUERY_TOKENS && self.layers_of(depth).is_ok_and(|l| l == [depth])
+    }
+
+    /// The layers to pool for an encoder `depth` layers deep, sorted and checked.
+    pub fn layers_of(&self, depth: usize) -> Result<Vec<usize>, NluError> {
+        if self.tokens < 2 {
+            return Err(NluError::Inference(format!(
+                "an embedding needs at least 2 word pieces, not {}",
+                self.tokens
+            )));
+        }
+        let mut layers = if self.layers.is_empty() {
+            vec![depth]
+        } else {
+            self.layers.clone()
+        };
+        layers.sort_unstable();
+        layers.dedup();
+        match layers.iter().find(|&&l| l == 0 || l > depth) {
+            Some(bad) => Err(NluError::Inference(format!(
+                "layer {bad} does not exist: the encoder has layers 1 to {depth}"
+            ))),
+            None => Ok(layers),
+        }
+    }
+}
+
+/// The unit-length mean of `hidden` `[batch, tokens, width]` over the tokens `mask`
+/// marks.
+fn mean_pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+    let summed = hidden.broadcast_mul(&mask.unsqueeze(2)?)?.sum(1)?;
+    let mean = summed.broadcast_div(&mask.sum_keepdim(1)?)?;
+    let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+    mean.broadcast_div(&norm)
 }
 
 /// Cosine similarity of two vectors (the dot product for unit vectors).

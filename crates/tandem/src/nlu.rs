@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+use tandem_nlu::encoder::EmbeddingSpec;
 use tandem_nlu::fetch::{self, Locate};
 use tandem_nlu::metrics::{Confusion, accuracy, confused, macro_f1, percentile};
 use tandem_nlu::{Classifier, Encoder, Progress, TrainOptions, dataset};
@@ -38,6 +39,13 @@ pub enum NluCommand {
         /// Weight of the sentence embedding against the TF-IDF features.
         #[arg(long, default_value_t = TrainOptions::default().dense_weight, allow_negative_numbers = true)]
         dense_weight: f32,
+        /// Word pieces of each message the encoder reads.
+        #[arg(long, default_value_t = tandem_nlu::encoder::QUERY_TOKENS)]
+        query_tokens: usize,
+        /// Encoder layers (1 = the lowest) whose mean-pooled outputs become features,
+        /// comma-separated [default: the top layer, the sentence embedding].
+        #[arg(long, value_delimiter = ',')]
+        pool_layers: Vec<usize>,
         /// Train without sentence embeddings (TF-IDF only).
         #[arg(long)]
         lexical_only: bool,
@@ -142,6 +150,8 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             seed,
             epochs,
             dense_weight,
+            query_tokens,
+            pool_layers,
             lexical_only,
             encoder,
         } => {
@@ -151,17 +161,29 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             if !(dense_weight > 0.0 && dense_weight <= 10.0) {
                 anyhow::bail!("--dense-weight must be above 0 and at most 10, got {dense_weight}");
             }
+            let longest = tandem_nlu::encoder::MAX_TOKENS;
+            if !(2..=longest).contains(&query_tokens) {
+                anyhow::bail!("--query-tokens must be from 2 to {longest}, got {query_tokens}");
+            }
+            let embedding = EmbeddingSpec {
+                tokens: query_tokens,
+                layers: pool_layers,
+            };
             let examples = dataset::read_csv(&data)?;
             let encoder = if lexical_only {
                 None
             } else {
                 encoder.load_or_warn()?
             };
+            if let Some(encoder) = &encoder {
+                embedding.layers_of(encoder.depth())?;
+            }
             let options = TrainOptions {
                 holdout,
                 seed,
                 epochs,
                 dense_weight,
+                embedding,
                 ..TrainOptions::default()
             };
             let (classifier, report) =
@@ -237,11 +259,7 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
                 None
             };
             for text in text {
-                let embedding = match &encoder {
-                    Some(encoder) => encoder.embed_queries(&[text.as_str()])?.pop(),
-                    None => None,
-                };
-                let ranked = classifier.predict(&text, embedding.as_deref(), top);
+                let ranked = classifier.classify(encoder.as_ref(), &text, top)?;
                 let shown: Vec<String> = ranked
                     .iter()
                     .map(|p| format!("{} {:.3}", p.label, p.confidence))
@@ -279,14 +297,9 @@ fn evaluate(model: &Path, data: &Path, encoder: &EncoderArgs) -> anyhow::Result<
     for example in &examples {
         // One utterance at a time, as a live chat sees them.
         let started = Instant::now();
-        let embedding = match &encoder {
-            Some(encoder) => encoder
-                .embed_queries(&[example.text.as_str()])
-                .context("embedding")?
-                .pop(),
-            None => None,
-        };
-        let top = classifier.predict(&example.text, embedding.as_deref(), 1);
+        let top = classifier
+            .classify(encoder.as_ref(), &example.text, 1)
+            .context("classifying")?;
         millis.push(started.elapsed().as_secs_f64() * 1000.0);
         predicted.push(top.into_iter().next().map(|p| p.label).unwrap_or_default());
         progress.advance(1);

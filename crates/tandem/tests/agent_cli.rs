@@ -234,6 +234,26 @@ fn nlu_train_rejects_bad_files_clearly() {
         );
         assert!(!out.exists(), "nothing is written");
     }
+    // The encoder (fetched by scripts/test) has layers 1 to 6.
+    for (flag, value, message) in [
+        ("--query-tokens", "1", "--query-tokens must be from 2"),
+        ("--pool-layers", "4,9", "layer 9 does not exist"),
+        ("--pool-layers", "0", "layer 0 does not exist"),
+    ] {
+        let output = run(&[
+            "nlu",
+            "train",
+            "--data",
+            good.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            flag,
+            value,
+        ]);
+        assert!(!output.status.success(), "{flag} {value}");
+        assert!(text(&output).contains(message), "{}", text(&output));
+        assert!(!out.exists(), "nothing is written");
+    }
 }
 
 #[test]

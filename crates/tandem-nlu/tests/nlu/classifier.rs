@@ -1,3 +1,4 @@
+use tandem_nlu::encoder::EmbeddingSpec;
 use tandem_nlu::{Classifier, Example, NluError, Quiet, TrainOptions};
 
 use crate::tiny;
@@ -144,4 +145,104 @@ fn one_label_is_refused() {
         .collect();
     let error = Classifier::train(&one, None, &TrainOptions::default(), &Quiet).unwrap_err();
     assert!(error.to_string().contains("at least two labels"), "{error}");
+}
+
+#[test]
+fn a_model_reads_the_encoder_features_it_was_trained_with() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny::write_model(dir.path());
+    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    let spec = EmbeddingSpec {
+        tokens: 6,
+        layers: vec![2, 1],
+    };
+    // Layers 1 and 2 of the tiny model, each 16 wide and of unit length.
+    let features = encoder
+        .features(&["extend my payment please"], &spec)
+        .unwrap();
+    assert_eq!(features[0].len(), 32);
+    for half in features[0].chunks(16) {
+        let norm: f32 = half.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4, "{norm}");
+    }
+    assert!(!spec.is_sentence_embedding(encoder.depth()));
+    assert!(EmbeddingSpec::default().is_sentence_embedding(encoder.depth()));
+
+    let options = TrainOptions {
+        holdout: 0.0,
+        min_df: 1,
+        embedding: spec.clone(),
+        ..TrainOptions::default()
+    };
+    let (classifier, _) = Classifier::train(&examples(), Some(&encoder), &options, &Quiet).unwrap();
+    assert_eq!(classifier.embedding_spec(), Some(&spec));
+    let text = "please extend my payment";
+    let top = classifier.classify(Some(&encoder), text, 2).unwrap();
+    assert_eq!(top[0].label, "extend");
+    assert_eq!(
+        top,
+        classifier.predict(text, Some(&encoder.features(&[text], &spec).unwrap()[0]), 2)
+    );
+    // Without an encoder the lexical model answers.
+    assert_eq!(
+        classifier.classify(None, text, 1).unwrap()[0].label,
+        "extend"
+    );
+
+    let saved = tempfile::tempdir().unwrap();
+    classifier.save(saved.path()).unwrap();
+    let loaded = Classifier::load(saved.path()).unwrap();
+    assert_eq!(loaded.embedding_spec(), Some(&spec));
+    assert_eq!(loaded.classify(Some(&encoder), text, 2).unwrap(), top);
+}
+
+#[test]
+fn a_format_1_model_reads_the_sentence_embedding() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny::write_model(dir.path());
+    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    let options = TrainOptions {
+        holdout: 0.0,
+        min_df: 1,
+        ..TrainOptions::default()
+    };
+    let (classifier, _) = Classifier::train(&examples(), Some(&encoder), &options, &Quiet).unwrap();
+    let saved = tempfile::tempdir().unwrap();
+    classifier.save(saved.path()).unwrap();
+    // What an older tandem wrote: format 1, no record of the features.
+    let path = saved.path().join("classifier.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    meta["format"] = 1.into();
+    meta["dense"].as_object_mut().unwrap().remove("spec");
+    std::fs::write(&path, meta.to_string()).unwrap();
+    let loaded = Classifier::load(saved.path()).unwrap();
+    assert_eq!(loaded.embedding_spec(), Some(&EmbeddingSpec::default()));
+    let text = "where is my refund";
+    assert_eq!(
+        loaded.classify(Some(&encoder), text, 3).unwrap(),
+        classifier.classify(Some(&encoder), text, 3).unwrap()
+    );
+    // A format from a newer tandem is refused clearly.
+    meta["format"] = 99.into();
+    std::fs::write(&path, meta.to_string()).unwrap();
+    let error = Classifier::load(saved.path()).unwrap_err().to_string();
+    assert!(error.contains("format 99"), "{error}");
+}
+
+#[test]
+fn encoder_layers_that_do_not_exist_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny::write_model(dir.path());
+    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    for layers in [vec![3], vec![0, 1]] {
+        let spec = EmbeddingSpec { tokens: 8, layers };
+        let error = encoder.features(&["hello"], &spec).unwrap_err().to_string();
+        assert!(error.contains("does not exist"), "{error}");
+    }
+    let spec = EmbeddingSpec {
+        tokens: 1,
+        layers: vec![],
+    };
+    assert!(encoder.features(&["hello"], &spec).is_err());
 }
