@@ -1,46 +1,67 @@
-//! Times `classify` per utterance of a labelled CSV and lists the slowest:
-//! `cargo run --release -p tandem-nlu --example slowest -- MODEL_DIR DATA.csv`
+//! Times each utterance of a labelled CSV as `tandem nlu eval` does (batch 1), split into
+//! encoder and classifier, then lists the slowest and the encoder's mean time by length:
+//! `RAYON_NUM_THREADS=1 cargo run --release -p tandem-nlu --example slowest -- MODEL DATA.csv`
+
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+struct Timing {
+    encoder_ms: f64,
+    classifier_ms: f64,
+    tokens: usize,
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let classifier = tandem_nlu::Classifier::load(Path::new(&args[0])).expect("a model");
-    let examples = tandem_nlu::dataset::read_csv(Path::new(&args[1])).expect("a csv");
-    let encoder =
-        tandem_nlu::Encoder::load(&tandem_nlu::fetch::default_model_dir()).expect("encoder");
+    let [model, data] = args.as_slice() else {
+        eprintln!("usage: slowest MODEL_DIR DATA.csv");
+        std::process::exit(2);
+    };
+    let classifier = tandem_nlu::Classifier::load(Path::new(model)).expect("a trained model");
+    let examples = tandem_nlu::dataset::read_csv(Path::new(data)).expect("a labelled CSV");
+    let encoder = tandem_nlu::Encoder::load(&tandem_nlu::fetch::default_model_dir())
+        .expect("run `tandem nlu fetch` first");
     let spec = classifier.embedding_spec().cloned().unwrap_or_default();
-    let mut rows = Vec::new();
-    for e in &examples {
-        let tokens = encoder.cut_ids(&e.text, spec.tokens).unwrap().len();
-        let t0 = Instant::now();
-        let features = encoder.features(&[e.text.as_str()], &spec).unwrap().pop();
-        let t1 = Instant::now();
-        let _ = classifier.predict(&e.text, features.as_deref(), 1);
-        let t2 = Instant::now();
-        rows.push((
-            (t2 - t0).as_secs_f64() * 1e3,
-            (t1 - t0).as_secs_f64() * 1e3,
-            (t2 - t1).as_secs_f64() * 1e3,
-            tokens,
-        ));
-    }
-    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for r in rows.iter().take(15) {
+    let mut timings: Vec<Timing> = examples
+        .iter()
+        .map(|example| {
+            let text = example.text.as_str();
+            let tokens = encoder.cut_ids(text, spec.tokens).expect("tokenizes").len();
+            let started = Instant::now();
+            let features = encoder.features(&[text], &spec).expect("embeds").pop();
+            let encoded = Instant::now();
+            let _ = classifier.predict(text, features.as_deref(), 1);
+            Timing {
+                encoder_ms: (encoded - started).as_secs_f64() * 1e3,
+                classifier_ms: encoded.elapsed().as_secs_f64() * 1e3,
+                tokens,
+            }
+        })
+        .collect();
+    let total = |t: &Timing| t.encoder_ms + t.classifier_ms;
+    timings.sort_by(|a, b| total(b).total_cmp(&total(a)));
+    for t in timings.iter().take(10) {
         println!(
-            "total {:.2} embed {:.2} predict {:.3} tokens {}",
-            r.0, r.1, r.2, r.3
+            "{:6.2} ms = encoder {:6.2} + classifier {:.3}, {} tokens",
+            total(t),
+            t.encoder_ms,
+            t.classifier_ms,
+            t.tokens
         );
     }
-    let mut by_len = std::collections::BTreeMap::<usize, Vec<f64>>::new();
-    for r in &rows {
-        by_len.entry(r.3 / 4 * 4).or_default().push(r.1);
+    let mut by_length: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+    for t in &timings {
+        by_length
+            .entry(t.tokens / 4 * 4)
+            .or_default()
+            .push(t.encoder_ms);
     }
-    for (len, times) in by_len {
+    for (from, times) in by_length {
         let mean = times.iter().sum::<f64>() / times.len() as f64;
         println!(
-            "tokens {len:2}-{:2}: n {:4} mean embed {mean:.2} ms",
-            len + 3,
+            "{from:2}-{:2} tokens: {:4} texts, encoder mean {mean:.2} ms",
+            from + 3,
             times.len()
         );
     }

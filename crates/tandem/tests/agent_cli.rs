@@ -197,63 +197,45 @@ fn nlu_train_rejects_bad_files_clearly() {
             "UTF-8",
         ),
     ];
-    for (name, bytes, message) in cases {
-        let path = dir.path().join(name);
-        std::fs::write(&path, bytes).unwrap();
-        let output = run(&[
+    // Runs `nlu train` on `data` with `extra` flags: it must fail, say `message`, and
+    // write nothing.
+    let refused = |data: &Path, extra: &[&str], message: &str| {
+        let mut args = vec![
             "nlu",
             "train",
             "--data",
-            path.to_str().unwrap(),
+            data.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
-            "--lexical-only",
-        ]);
-        assert!(!output.status.success(), "{name}");
-        assert!(text(&output).contains(message), "{name}: {}", text(&output));
-        assert!(!out.exists(), "{name}: nothing is written");
+        ];
+        args.extend_from_slice(extra);
+        let output = run(&args);
+        assert!(!output.status.success(), "{extra:?}");
+        assert!(
+            text(&output).contains(message),
+            "{extra:?}: {}",
+            text(&output)
+        );
+        assert!(!out.exists(), "{extra:?}: nothing is written");
+    };
+    for (name, bytes, message) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        refused(&path, &["--lexical-only"], message);
     }
     let good = dir.path().join("good.csv");
     std::fs::write(&good, "text,label\nhi,a\nho,b\n").unwrap();
     for weight in ["0", "-1", "11"] {
-        let output = run(&[
-            "nlu",
-            "train",
-            "--data",
-            good.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--dense-weight",
-            weight,
-        ]);
-        assert!(!output.status.success(), "{weight}");
-        assert!(
-            text(&output).contains("--dense-weight"),
-            "{}",
-            text(&output)
-        );
-        assert!(!out.exists(), "nothing is written");
+        refused(&good, &["--dense-weight", weight], "--dense-weight");
     }
     // The encoder (fetched by scripts/test) has layers 1 to 6.
-    for (flag, value, message) in [
-        ("--query-tokens", "1", "--query-tokens must be from 2"),
-        ("--pool-layers", "4,9", "layer 9 does not exist"),
-        ("--pool-layers", "0", "layer 0 does not exist"),
-    ] {
-        let output = run(&[
-            "nlu",
-            "train",
-            "--data",
-            good.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            flag,
-            value,
-        ]);
-        assert!(!output.status.success(), "{flag} {value}");
-        assert!(text(&output).contains(message), "{}", text(&output));
-        assert!(!out.exists(), "nothing is written");
-    }
+    refused(
+        &good,
+        &["--query-tokens", "1"],
+        "--query-tokens must be from 2",
+    );
+    refused(&good, &["--pool-layers", "4,9"], "layer 9 does not exist");
+    refused(&good, &["--pool-layers", "0"], "layer 0 does not exist");
 }
 
 #[test]

@@ -41,6 +41,31 @@ fn embeddings_are_unit_length_and_batches_match_single_texts() {
 }
 
 #[test]
+fn single_texts_from_many_threads_get_the_vectors_a_batch_gets() {
+    let (_dir, encoder) = tiny_encoder();
+    let texts = [
+        "hello world",
+        "refund the order",
+        "a card please",
+        "my payment",
+    ];
+    let batch = encoder.embed(&texts).unwrap();
+    // Each single text runs in a one-thread pool; concurrent callers get pools of their own.
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..20 {
+                    for (text, expected) in texts.iter().zip(&batch) {
+                        let alone = encoder.embed(&[*text]).unwrap().remove(0);
+                        assert!(cosine(expected, &alone) > 0.9999, "{text}");
+                    }
+                }
+            });
+        }
+    });
+}
+
+#[test]
 fn a_directory_without_weights_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     tiny::write_model(dir.path());
