@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rust_embed::RustEmbed;
 use serde::Deserialize;
+use tandem_nlu::encoder::EmbeddingSpec;
 use tandem_nlu::{Encoder, Progress, cosine};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
@@ -302,10 +303,10 @@ impl HelpCentre {
                     .map(|p| format!("{}. {}", articles[p.article].title, p.text))
                     .collect();
                 let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                Some(tandem_nlu::classifier::embed_all(
+                Some(tandem_nlu::classifier::features_all(
                     encoder,
                     &texts,
-                    tandem_nlu::encoder::MAX_TOKENS,
+                    &EmbeddingSpec::sentence(tandem_nlu::encoder::MAX_TOKENS),
                     progress,
                 )?)
             }

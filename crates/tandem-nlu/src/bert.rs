@@ -299,14 +299,6 @@ impl Bert {
         self.layers.len()
     }
 
-    /// Hidden states `[batch, tokens, hidden]` for `ids` `[batch, tokens]`. `mask`
-    /// (`[batch, tokens]`, 1 for tokens, 0 for padding) is needed only when padded.
-    pub fn forward(&self, ids: &Tensor, mask: Option<&Tensor>) -> candle_core::Result<Tensor> {
-        let bias = mask.map(attention_bias).transpose()?;
-        let x = self.embed(ids)?;
-        self.run_layers(x, bias.as_ref(), 0..self.layers.len())
-    }
-
     /// The embedding layer's output for `ids` `[batch, tokens]`.
     pub(crate) fn embed(&self, ids: &Tensor) -> candle_core::Result<Tensor> {
         let (_, tokens) = ids.dims2()?;

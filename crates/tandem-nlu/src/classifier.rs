@@ -199,23 +199,8 @@ fn fit(
     }
 }
 
-/// Embeds `texts` in chunks so the progress bar moves, each cut to `max_tokens` word
-/// pieces ([`crate::encoder::QUERY_TOKENS`] for messages, [`crate::encoder::MAX_TOKENS`]
-/// for documents).
-pub fn embed_all(
-    encoder: &Encoder,
-    texts: &[&str],
-    max_tokens: usize,
-    progress: &dyn Progress,
-) -> Result<Vec<Vec<f32>>, NluError> {
-    let spec = EmbeddingSpec {
-        tokens: max_tokens,
-        layers: Vec::new(),
-    };
-    features_all(encoder, texts, &spec, progress)
-}
-
-/// As [`embed_all`], for the features `spec` describes.
+/// The features `spec` describes for each of `texts`, computed in chunks so the progress
+/// bar moves (documents: `EmbeddingSpec::sentence(MAX_TOKENS)`).
 pub fn features_all(
     encoder: &Encoder,
     texts: &[&str],

@@ -155,13 +155,7 @@ impl Encoder {
         texts: &[S],
         max_tokens: usize,
     ) -> Result<Vec<Vec<f32>>, NluError> {
-        self.features(
-            texts,
-            &EmbeddingSpec {
-                tokens: max_tokens,
-                layers: Vec::new(),
-            },
-        )
+        self.features(texts, &EmbeddingSpec::sentence(max_tokens))
     }
 
     /// The dense features `spec` asks for, one vector per text in input order. Texts are
@@ -244,15 +238,21 @@ pub struct EmbeddingSpec {
 }
 
 impl Default for EmbeddingSpec {
+    /// The sentence embedding of a customer message.
     fn default() -> Self {
-        Self {
-            tokens: QUERY_TOKENS,
-            layers: Vec::new(),
-        }
+        Self::sentence(QUERY_TOKENS)
     }
 }
 
 impl EmbeddingSpec {
+    /// The sentence embedding (the top layer's mean) of texts cut to `tokens` pieces.
+    pub fn sentence(tokens: usize) -> Self {
+        Self {
+            tokens,
+            layers: Vec::new(),
+        }
+    }
+
     /// True when this is the plain sentence embedding of [`Encoder::embed_queries`].
     pub fn is_sentence_embedding(&self, depth: usize) -> bool {
         self.tokens == QUERY_TOKENS && self.layers_of(depth).is_ok_and(|l| l == [depth])

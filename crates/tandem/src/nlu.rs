@@ -165,6 +165,8 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             if !(2..=longest).contains(&query_tokens) {
                 anyhow::bail!("--query-tokens must be from 2 to {longest}, got {query_tokens}");
             }
+            // Layers the encoder lacks are refused by the encoder itself, before any
+            // text is embedded.
             let embedding = EmbeddingSpec {
                 tokens: query_tokens,
                 layers: pool_layers,
@@ -175,9 +177,6 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             } else {
                 encoder.load_or_warn()?
             };
-            if let Some(encoder) = &encoder {
-                embedding.layers_of(encoder.depth())?;
-            }
             let options = TrainOptions {
                 holdout,
                 seed,
