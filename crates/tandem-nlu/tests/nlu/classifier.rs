@@ -72,9 +72,7 @@ fn training_on_a_small_labelled_set_learns_it_and_survives_a_round_trip() {
 
 #[test]
 fn the_joint_model_uses_embeddings_and_falls_back_without_them() {
-    let dir = tempfile::tempdir().unwrap();
-    tiny::write_model(dir.path());
-    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    let (_dir, encoder) = tiny::encoder();
     let options = TrainOptions {
         holdout: 0.2,
         min_df: 1,
@@ -149,9 +147,7 @@ fn one_label_is_refused() {
 
 #[test]
 fn a_model_reads_the_encoder_features_it_was_trained_with() {
-    let dir = tempfile::tempdir().unwrap();
-    tiny::write_model(dir.path());
-    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    let (_dir, encoder) = tiny::encoder();
     let spec = EmbeddingSpec {
         tokens: 6,
         layers: vec![2, 1],
@@ -198,9 +194,7 @@ fn a_model_reads_the_encoder_features_it_was_trained_with() {
 
 #[test]
 fn a_format_1_model_reads_the_sentence_embedding() {
-    let dir = tempfile::tempdir().unwrap();
-    tiny::write_model(dir.path());
-    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    let (_dir, encoder) = tiny::encoder();
     let options = TrainOptions {
         holdout: 0.0,
         min_df: 1,
@@ -232,9 +226,7 @@ fn a_format_1_model_reads_the_sentence_embedding() {
 
 #[test]
 fn encoder_layers_that_do_not_exist_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    tiny::write_model(dir.path());
-    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    let (_dir, encoder) = tiny::encoder();
     for layers in [vec![3], vec![0, 1]] {
         let spec = EmbeddingSpec { tokens: 8, layers };
         let error = encoder.features(&["hello"], &spec).unwrap_err().to_string();

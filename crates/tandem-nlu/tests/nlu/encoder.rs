@@ -2,16 +2,9 @@ use tandem_nlu::{Encoder, NluError, cosine};
 
 use crate::tiny;
 
-fn tiny_encoder() -> (tempfile::TempDir, Encoder) {
-    let dir = tempfile::tempdir().unwrap();
-    tiny::write_model(dir.path());
-    let encoder = Encoder::load(dir.path()).unwrap();
-    (dir, encoder)
-}
-
 #[test]
 fn tokenizer_from_a_local_directory_marks_and_lowercases() {
-    let (_dir, encoder) = tiny_encoder();
+    let (_dir, encoder) = tiny::encoder();
     // [CLS]=2, hello=4, world=5, [SEP]=3; the shipped Fixed(32) padding is switched off.
     assert_eq!(encoder.token_ids("Hello WORLD").unwrap(), vec![2, 4, 5, 3]);
     assert_eq!(encoder.token_ids("cards").unwrap(), vec![2, 14, 15, 3]);
@@ -20,7 +13,7 @@ fn tokenizer_from_a_local_directory_marks_and_lowercases() {
 
 #[test]
 fn embeddings_are_unit_length_and_batches_match_single_texts() {
-    let (_dir, encoder) = tiny_encoder();
+    let (_dir, encoder) = tiny::encoder();
     assert_eq!(encoder.dimension(), 16);
     let texts = [
         "hello",
@@ -42,7 +35,7 @@ fn embeddings_are_unit_length_and_batches_match_single_texts() {
 
 #[test]
 fn single_texts_from_many_threads_get_the_vectors_a_batch_gets() {
-    let (_dir, encoder) = tiny_encoder();
+    let (_dir, encoder) = tiny::encoder();
     let texts = [
         "hello world",
         "refund the order",

@@ -97,6 +97,14 @@ pub fn write_model(dir: &Path) {
 
 /// The real all-MiniLM-L6-v2, which `scripts/test` fetches first (`tandem nlu fetch`).
 /// Missing is a failure, never a skip.
+/// The tiny model loaded from a temporary directory (kept alive by the first value).
+pub fn encoder() -> (tempfile::TempDir, tandem_nlu::Encoder) {
+    let dir = tempfile::tempdir().unwrap();
+    write_model(dir.path());
+    let encoder = tandem_nlu::Encoder::load(dir.path()).unwrap();
+    (dir, encoder)
+}
+
 pub fn real_model() -> tandem_nlu::Encoder {
     let dir = std::env::var_os("TANDEM_ENCODER_DIR")
         .map(std::path::PathBuf::from)
