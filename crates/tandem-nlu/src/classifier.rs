@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
@@ -15,13 +16,20 @@ use crate::encoder::{EmbeddingSpec, Encoder};
 use crate::linear::{Features, Sgd, Softmax, fit_temperature, softmax};
 use crate::metrics::{accuracy, macro_f1};
 use crate::tfidf::Tfidf;
+use crate::tune::{TuneOptions, Tuned, fine_tune};
 use crate::{NluError, Progress};
 
 /// Format 2 records which encoder features a model reads; format 1 files (the sentence
-/// embedding alone) load as that.
-const FORMAT: u32 = 2;
+/// embedding alone) load as that. Format 3 carries its own fine-tuned encoder; models
+/// without one are still written as format 2, so older readers keep reading them.
+const FORMAT: u32 = 3;
+const FORMAT_FROZEN: u32 = 2;
 const META: &str = "classifier.json";
 const WEIGHTS: &str = "weights.safetensors";
+/// The fine-tuned encoder's model directory, inside the classifier's.
+const TUNED: &str = "encoder";
+/// The shares of the TF-IDF model's scores tried on top of a fine-tuned head's.
+const LEXICAL_SHARES: [f32; 6] = [0.125, 0.25, 0.5, 1.0, 2.0, 4.0];
 
 /// One label with its calibrated probability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,6 +51,9 @@ pub struct TrainOptions {
     pub dense_weight: f32,
     /// What the encoder contributes.
     pub embedding: EmbeddingSpec,
+    /// Fine-tune the encoder's layers on the training part first (the classifier then
+    /// carries its own encoder); `None` keeps the encoder frozen.
+    pub tune: Option<TuneOptions>,
 }
 
 impl Default for TrainOptions {
@@ -54,6 +65,7 @@ impl Default for TrainOptions {
             min_df: 2,
             dense_weight: 0.1,
             embedding: EmbeddingSpec::default(),
+            tune: None,
         }
     }
 }
@@ -70,6 +82,11 @@ pub struct TrainReport {
     /// Accuracy of the TF-IDF-only model (lexical-only mode).
     pub lexical_holdout_accuracy: Option<f64>,
     pub uses_encoder: bool,
+    /// Seconds spent fine-tuning the encoder (0 when it stayed frozen).
+    pub tune_seconds: f64,
+    /// With fine-tuning: how much the TF-IDF model's scores add to the head's, as chosen
+    /// on the held-out part.
+    pub lexical_share: Option<f32>,
     pub seconds: f64,
 }
 
@@ -92,6 +109,9 @@ struct Meta {
     lexical_temperature: f32,
     /// Present when trained with an encoder.
     dense: Option<Dense>,
+    /// True when the model carries its own fine-tuned encoder in `encoder/`.
+    #[serde(default)]
+    tuned: bool,
 }
 
 /// A trained classifier.
@@ -100,6 +120,8 @@ pub struct Classifier {
     meta: Meta,
     lexical: Softmax,
     joint: Option<Softmax>,
+    /// The fine-tuned encoder the joint model reads, when it was trained with one.
+    tuned: Option<Arc<Encoder>>,
 }
 
 struct Fitted {
@@ -247,6 +269,28 @@ impl Classifier {
             .map(|(i, l)| (l.as_str(), i))
             .collect();
         let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        let (train, held) = stratified_split(examples, options.holdout, options.seed);
+        fn part<'a>(
+            set: &'a [Example],
+            index: &HashMap<&str, usize>,
+        ) -> (Vec<&'a str>, Vec<usize>) {
+            set.iter()
+                .map(|e| (e.text.as_str(), index[e.label.as_str()]))
+                .unzip()
+        }
+        let (train_texts, train_labels) = part(&train, &index);
+        if let (Some(encoder), Some(tune)) = (encoder, &options.tune) {
+            let held = part(&held, &index);
+            return Self::train_tuned(
+                encoder,
+                labels,
+                (&train_texts, &train_labels),
+                (&held.0, &held.1),
+                (options, tune),
+                progress,
+                started,
+            );
+        }
         let embeddings = encoder
             .map(|encoder| features_all(encoder, &texts, &options.embedding, progress))
             .transpose()?;
@@ -255,7 +299,6 @@ impl Classifier {
             .flat_map(|all| texts.iter().zip(all).map(|(t, e)| (*t, e.as_slice())))
             .collect();
 
-        let (train, held) = stratified_split(examples, options.holdout, options.seed);
         let mut report = TrainReport {
             examples: examples.len(),
             labels: labels.len(),
@@ -264,20 +307,13 @@ impl Classifier {
             holdout_macro_f1: None,
             lexical_holdout_accuracy: None,
             uses_encoder: encoder.is_some(),
+            tune_seconds: 0.0,
+            lexical_share: None,
             seconds: 0.0,
         };
         let mut lexical_temperature = 1.0;
         let mut joint_temperature = 1.0;
         if !held.is_empty() {
-            fn part<'a>(
-                set: &'a [Example],
-                index: &HashMap<&str, usize>,
-            ) -> (Vec<&'a str>, Vec<usize>) {
-                set.iter()
-                    .map(|e| (e.text.as_str(), index[e.label.as_str()]))
-                    .unzip()
-            }
-            let (train_texts, train_labels) = part(&train, &index);
             let (held_texts, held_labels) = part(&held, &index);
             let train_embeddings: Option<Vec<&[f32]>> = embeddings
                 .as_ref()
@@ -359,17 +395,155 @@ impl Classifier {
         };
         report.seconds = started.elapsed().as_secs_f64();
         let meta = Meta {
-            format: FORMAT,
+            format: FORMAT_FROZEN,
             labels,
             tfidf: fitted.tfidf,
             lexical_temperature,
             dense,
+            tuned: false,
         };
         Ok((
             Self {
                 meta,
                 lexical: fitted.lexical,
                 joint,
+                tuned: None,
+            },
+            report,
+        ))
+    }
+
+    /// [`Classifier::train`] with fine-tuning: the encoder and a head are tuned on the
+    /// training part; a TF-IDF model is fitted on the same part; the held-out part
+    /// chooses how much the TF-IDF model's scores add to the head's and calibrates. The
+    /// model is not refitted on everything, as that would need tuning again.
+    #[allow(clippy::too_many_arguments)]
+    fn train_tuned(
+        encoder: &Encoder,
+        labels: Vec<String>,
+        (train_texts, train_labels): (&[&str], &[usize]),
+        (held_texts, held_labels): (&[&str], &[usize]),
+        (options, tune): (&TrainOptions, &TuneOptions),
+        progress: &dyn Progress,
+        started: Instant,
+    ) -> Result<(Self, TrainReport), NluError> {
+        let classes = labels.len();
+        let tuning = Instant::now();
+        let Tuned { weights, head } =
+            fine_tune(encoder, train_texts, train_labels, classes, tune, progress)?;
+        let tune_seconds = tuning.elapsed().as_secs_f64();
+        let encoder = encoder.with_weights(weights)?;
+        let fitted = fit(train_texts, None, train_labels, classes, options, progress);
+        let spec = EmbeddingSpec::sentence(tune.tokens);
+
+        let held_embeddings = features_all(&encoder, held_texts, &spec, progress)?;
+        let sparse: Vec<Features> = held_texts
+            .iter()
+            .map(|t| Features {
+                dense: Vec::new(),
+                sparse: fitted.tfidf.transform(t),
+            })
+            .collect();
+        let lexical_logits: Vec<Vec<f32>> =
+            sparse.iter().map(|x| fitted.lexical.logits(x)).collect();
+        let head_logits: Vec<Vec<f32>> = held_embeddings
+            .iter()
+            .map(|e| {
+                head.logits(&Features {
+                    dense: e.clone(),
+                    sparse: Vec::new(),
+                })
+            })
+            .collect();
+        let blend = |share: f32| -> Vec<Vec<f32>> {
+            head_logits
+                .iter()
+                .zip(&lexical_logits)
+                .map(|(h, l)| h.iter().zip(l).map(|(h, l)| h + share * l).collect())
+                .collect()
+        };
+        let expected: Vec<&str> = held_labels.iter().map(|&y| labels[y].as_str()).collect();
+        let score = |logits: &[Vec<f32>]| -> (f64, f64) {
+            let predicted: Vec<&str> = logits.iter().map(|l| labels[argmax(l)].as_str()).collect();
+            (
+                accuracy(&expected, &predicted),
+                macro_f1(&expected, &predicted),
+            )
+        };
+        // The share of the TF-IDF scores, chosen on the held-out part (none without one).
+        let mut share = 0.0;
+        let mut best = score(&head_logits);
+        for candidate in LEXICAL_SHARES {
+            let scored = score(&blend(candidate));
+            if scored.0 > best.0 {
+                (share, best) = (candidate, scored);
+            }
+        }
+        let held_out = !held_texts.is_empty();
+        let mut report = TrainReport {
+            examples: train_texts.len() + held_texts.len(),
+            labels: classes,
+            holdout_examples: held_texts.len(),
+            holdout_accuracy: held_out.then_some(best.0),
+            holdout_macro_f1: held_out.then_some(best.1),
+            lexical_holdout_accuracy: held_out.then(|| score(&lexical_logits).0),
+            uses_encoder: true,
+            tune_seconds,
+            lexical_share: Some(share),
+            seconds: 0.0,
+        };
+        let (lexical_temperature, temperature) = if held_out {
+            (
+                fit_temperature(&lexical_logits, held_labels),
+                fit_temperature(&blend(share), held_labels),
+            )
+        } else {
+            (1.0, 1.0)
+        };
+
+        // One linear model: the head's rows, then the TF-IDF model's scaled by the share.
+        let hidden = head.dense;
+        let mut weights = head.weights[..hidden * classes].to_vec();
+        let lexical_rows = &fitted.lexical.weights;
+        weights.extend(
+            lexical_rows[..lexical_rows.len() - classes]
+                .iter()
+                .map(|w| share * w),
+        );
+        let bias = &lexical_rows[lexical_rows.len() - classes..];
+        weights.extend(
+            head.weights[hidden * classes..]
+                .iter()
+                .zip(bias)
+                .map(|(h, l)| h + share * l),
+        );
+        let joint = Softmax {
+            classes,
+            dense: hidden,
+            sparse: fitted.tfidf.len(),
+            weights,
+        };
+        report.seconds = started.elapsed().as_secs_f64();
+        let meta = Meta {
+            format: FORMAT,
+            labels,
+            tfidf: fitted.tfidf,
+            lexical_temperature,
+            dense: Some(Dense {
+                spec,
+                mean: vec![0.0; hidden],
+                std: vec![1.0; hidden],
+                weight: 1.0,
+                temperature,
+            }),
+            tuned: true,
+        };
+        Ok((
+            Self {
+                meta,
+                lexical: fitted.lexical,
+                joint: Some(joint),
+                tuned: Some(Arc::new(encoder)),
             },
             report,
         ))
@@ -388,19 +562,28 @@ impl Classifier {
 
     /// What the model reads from the encoder (`None` for a lexical model). Callers that
     /// already hold a message's sentence embedding can pass it to [`Classifier::predict`]
-    /// when [`EmbeddingSpec::is_sentence_embedding`] says it is the same thing.
+    /// when [`EmbeddingSpec::is_sentence_embedding`] says it is the same thing and the
+    /// model has no [`Classifier::tuned_encoder`].
     pub fn embedding_spec(&self) -> Option<&EmbeddingSpec> {
         self.meta.dense.as_ref().map(|d| &d.spec)
     }
 
+    /// The fine-tuned encoder this model carries, if it was trained with one: its
+    /// features must come from it, not from the shared encoder.
+    pub fn tuned_encoder(&self) -> Option<&Encoder> {
+        self.tuned.as_deref()
+    }
+
     /// The `k` most likely labels for `text`, most likely first, computing the features
-    /// the model was trained with; the lexical model answers without an encoder.
+    /// the model was trained with (with its own fine-tuned encoder when it has one, else
+    /// with `encoder`); the lexical model answers without an encoder.
     pub fn classify(
         &self,
         encoder: Option<&Encoder>,
         text: &str,
         k: usize,
     ) -> Result<Vec<Prediction>, NluError> {
+        let encoder = self.tuned_encoder().or(encoder);
         let features = match (encoder, self.embedding_spec()) {
             (Some(encoder), Some(spec)) => encoder.features(&[text], spec)?.pop(),
             _ => None,
@@ -444,7 +627,8 @@ impl Classifier {
             .collect()
     }
 
-    /// Writes `classifier.json` and `weights.safetensors` into `dir` (created if needed).
+    /// Writes `classifier.json`, `weights.safetensors` and, for a fine-tuned model, its
+    /// encoder (`encoder/`) into `dir` (created if needed).
     pub fn save(&self, dir: &Path) -> Result<(), NluError> {
         let io = |path: &Path| {
             let path = path.to_owned();
@@ -469,7 +653,11 @@ impl Classifier {
                     .map_or(Ok(()), |joint| put("joint", joint))
             })
             .and_then(|()| candle_core::safetensors::save(&tensors, dir.join(WEIGHTS)));
-        saved.map_err(|e| NluError::Training(format!("{}: {e}", dir.join(WEIGHTS).display())))
+        saved.map_err(|e| NluError::Training(format!("{}: {e}", dir.join(WEIGHTS).display())))?;
+        match &self.tuned {
+            Some(encoder) => encoder.save(&dir.join(TUNED)),
+            None => Ok(()),
+        }
     }
 
     /// Loads what [`Classifier::save`] wrote.
@@ -512,6 +700,13 @@ impl Classifier {
             }
             Ok(model)
         };
+        let tuned = if meta.tuned {
+            let encoder = Encoder::load(&dir.join(TUNED))
+                .map_err(|e| bad(format!("its fine-tuned encoder: {e}")))?;
+            Some(Arc::new(encoder))
+        } else {
+            None
+        };
         let lexical = take("lexical", 0)?;
         let joint = meta
             .dense
@@ -522,6 +717,7 @@ impl Classifier {
             meta,
             lexical,
             joint,
+            tuned,
         })
     }
 }

@@ -1,9 +1,11 @@
 //! Sentence embeddings: tokenizer + [`Bert`] + masked mean pooling + L2 norm, the
 //! recipe all-MiniLM-L6-v2 was trained with.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
 use serde::{Deserialize, Serialize};
 use tokenizers::{Tokenizer, TruncationParams};
 
@@ -28,6 +30,8 @@ pub struct Encoder {
     bert: Bert,
     tokenizer: Tokenizer,
     dir: PathBuf,
+    /// The checkpoint's weights when they did not come from `dir` (a fine-tuned encoder).
+    tuned: Option<HashMap<String, Tensor>>,
     lanes: Lanes,
 }
 
@@ -97,8 +101,67 @@ impl Encoder {
             bert,
             tokenizer,
             dir: dir.to_owned(),
+            tuned: None,
             lanes: Lanes::default(),
         })
+    }
+
+    /// This encoder's tokenizer and configuration with other weights (a fine-tuned copy,
+    /// see [`crate::tune`]), given under the checkpoint's names.
+    pub fn with_weights(&self, weights: HashMap<String, Tensor>) -> Result<Self, NluError> {
+        let vb = VarBuilder::from_tensors(weights.clone(), DType::F32, &Device::Cpu);
+        let bert = Bert::load(vb, self.bert.config.clone()).map_err(|e| NluError::BadModel {
+            dir: self.dir.clone(),
+            why: format!("tuned weights: {e}"),
+        })?;
+        Ok(Self {
+            bert,
+            tokenizer: self.tokenizer.clone(),
+            dir: self.dir.clone(),
+            tuned: Some(weights),
+            lanes: Lanes::default(),
+        })
+    }
+
+    /// The weights under the checkpoint's names (without a `bert.` prefix).
+    pub fn weights(&self) -> Result<HashMap<String, Tensor>, NluError> {
+        if let Some(weights) = &self.tuned {
+            return Ok(weights.clone());
+        }
+        let path = self.dir.join("model.safetensors");
+        let loaded = candle_core::safetensors::load(&path, &Device::Cpu).map_err(|e| {
+            NluError::BadModel {
+                dir: self.dir.clone(),
+                why: format!("model.safetensors: {e}"),
+            }
+        })?;
+        Ok(loaded
+            .into_iter()
+            .map(|(name, t)| {
+                (
+                    name.strip_prefix("bert.")
+                        .map_or(name.clone(), str::to_owned),
+                    t,
+                )
+            })
+            .collect())
+    }
+
+    /// Writes a model directory [`Encoder::load`] reads: this encoder's weights, and the
+    /// configuration and tokenizer of the directory it was loaded from.
+    pub fn save(&self, dir: &Path) -> Result<(), NluError> {
+        let io = |path: PathBuf| move |source| NluError::Io { path, source };
+        std::fs::create_dir_all(dir).map_err(io(dir.to_owned()))?;
+        for name in ["config.json", "tokenizer.json"] {
+            std::fs::copy(self.dir.join(name), dir.join(name)).map_err(io(dir.join(name)))?;
+        }
+        let path = dir.join("model.safetensors");
+        candle_core::safetensors::save(&self.weights()?, &path)
+            .map_err(|e| NluError::Training(format!("{}: {e}", path.display())))
+    }
+
+    pub(crate) fn config(&self) -> &BertConfig {
+        &self.bert.config
     }
 
     /// The directory the model was loaded from.
@@ -206,7 +269,10 @@ impl Encoder {
     /// Pads `batch`: the embedding layer's output `[batch, tokens, hidden]`, the mask
     /// `[batch, tokens]` (1 for tokens, 0 for padding) and, when padded, the attention
     /// bias that hides the padding.
-    fn prepare(&self, batch: &[&[u32]]) -> candle_core::Result<(Tensor, Tensor, Option<Tensor>)> {
+    pub(crate) fn prepare(
+        &self,
+        batch: &[&[u32]],
+    ) -> candle_core::Result<(Tensor, Tensor, Option<Tensor>)> {
         let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
         let padded = batch.iter().any(|ids| ids.len() != longest);
         let mut flat = Vec::with_capacity(batch.len() * longest);

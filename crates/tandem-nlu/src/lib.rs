@@ -7,6 +7,7 @@
 //! - [`classifier`]: a contact-reason classifier operators train on their own labelled
 //!   tickets ([`dataset`]), joint over embeddings and [`tfidf`] features, with calibrated
 //!   top-k confidences.
+//! - [`tune`]: fine-tuning the encoder's layers for a classifier.
 //! - [`metrics`]: accuracy, macro-F1, confusions, percentiles.
 
 pub mod bert;
@@ -17,6 +18,7 @@ pub mod fetch;
 pub mod linear;
 pub mod metrics;
 pub mod tfidf;
+pub mod tune;
 
 use std::path::PathBuf;
 
@@ -52,6 +54,8 @@ pub trait Progress {
     fn start(&self, _stage: &str, _total: u64) {}
     fn advance(&self, _done: u64) {}
     fn finish(&self) {}
+    /// A line worth showing the operator as it happens (an epoch's training loss).
+    fn note(&self, _line: &str) {}
 }
 
 /// No progress output.

@@ -128,38 +128,25 @@ fn nlu_train_eval_and_predict_on_a_small_file() {
     }
     std::fs::write(&data, csv).unwrap();
     let model = dir.path().join("model");
-    let output = run(&[
-        "nlu",
-        "train",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        model.to_str().unwrap(),
-        "--epochs",
-        "30",
-    ]);
-    assert!(output.status.success(), "{}", text(&output));
-    assert!(
-        text(&output).contains("held-out accuracy"),
-        "{}",
-        text(&output)
-    );
-
-    let output = run(&[
-        "nlu",
-        "eval",
-        "--model",
-        model.to_str().unwrap(),
-        "--data",
-        data.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(output.status.success(), "{}", text(&output));
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (trained, report) = train_and_eval(&data, &model, &[]);
+    assert!(trained.contains("held-out accuracy"), "{trained}");
+    // Fine-tuned by default: the epochs are reported and the model carries its encoder.
+    assert!(trained.contains("fine-tuning took"), "{trained}");
+    assert!(trained.contains("fine-tuning epoch 3/3: loss"), "{trained}");
+    assert!(model.join("encoder/model.safetensors").is_file());
     for key in ["accuracy", "macro_f1", "p50_ms", "p99_ms", "confused"] {
         assert!(!report[key].is_null(), "eval JSON lacks {key}");
     }
     assert!(report["accuracy"].as_f64().unwrap() >= 0.9, "{report}");
+    assert_eq!(report["uses_encoder"], true, "{report}");
+
+    // Frozen: the model shares the encoder instead of carrying one.
+    let frozen = dir.path().join("frozen");
+    let (trained, report) = train_and_eval(&data, &frozen, &["--tune-epochs", "0"]);
+    assert!(trained.contains("(embeddings + TF-IDF)"), "{trained}");
+    assert!(!frozen.join("encoder").exists());
+    assert!(report["accuracy"].as_f64().unwrap() >= 0.9, "{report}");
+    assert_eq!(report["uses_encoder"], true, "{report}");
 
     let output = run(&[
         "nlu",
@@ -173,6 +160,36 @@ fn nlu_train_eval_and_predict_on_a_small_file() {
         "{}",
         text(&output)
     );
+}
+
+/// Trains a model on `data` into `out` with `extra` flags, then evaluates it on the same
+/// file: the training output and the eval JSON.
+fn train_and_eval(data: &Path, out: &Path, extra: &[&str]) -> (String, Value) {
+    let mut args = vec![
+        "nlu",
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--epochs",
+        "30",
+    ];
+    args.extend(extra);
+    let output = run(&args);
+    assert!(output.status.success(), "{}", text(&output));
+    let trained = text(&output);
+    let output = run(&[
+        "nlu",
+        "eval",
+        "--model",
+        out.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    (trained, serde_json::from_slice(&output.stdout).unwrap())
 }
 
 #[test]
@@ -236,6 +253,21 @@ fn nlu_train_rejects_bad_files_clearly() {
     );
     refused(&good, &["--pool-layers", "4,9"], "layer 9 does not exist");
     refused(&good, &["--pool-layers", "0"], "layer 0 does not exist");
+    refused(
+        &good,
+        &["--tune-epochs", "1", "--lexical-only"],
+        "--tune-epochs needs the encoder",
+    );
+    refused(
+        &good,
+        &["--tune-epochs", "1", "--tune-learning-rate", "0"],
+        "--tune-learning-rate must be above 0",
+    );
+    refused(
+        &good,
+        &["--tune-epochs", "1", "--pool-layers", "4,6"],
+        "--pool-layers cannot go with --tune-epochs",
+    );
 }
 
 #[test]

@@ -5,3 +5,4 @@ mod classifier;
 mod encoder;
 mod fetch;
 mod tiny;
+mod tune;
