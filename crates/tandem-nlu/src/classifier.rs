@@ -327,14 +327,7 @@ impl Classifier {
                 progress,
             );
             let expected: Vec<&str> = held_labels.iter().map(|&y| labels[y].as_str()).collect();
-            let score = |logits: &[Vec<f32>]| -> (f64, f64) {
-                let predicted: Vec<&str> =
-                    logits.iter().map(|l| labels[argmax(l)].as_str()).collect();
-                (
-                    accuracy(&expected, &predicted),
-                    macro_f1(&expected, &predicted),
-                )
-            };
+            let score = |logits: &[Vec<f32>]| score(&labels, &expected, logits);
             let lexical_logits: Vec<Vec<f32>> = held_texts
                 .iter()
                 .map(|t| {
@@ -437,20 +430,20 @@ impl Classifier {
         let spec = EmbeddingSpec::sentence(tune.tokens);
 
         let held_embeddings = features_all(&encoder, held_texts, &spec, progress)?;
-        let sparse: Vec<Features> = held_texts
+        let lexical_logits: Vec<Vec<f32>> = held_texts
             .iter()
-            .map(|t| Features {
-                dense: Vec::new(),
-                sparse: fitted.tfidf.transform(t),
+            .map(|t| {
+                fitted.lexical.logits(&Features {
+                    dense: Vec::new(),
+                    sparse: fitted.tfidf.transform(t),
+                })
             })
             .collect();
-        let lexical_logits: Vec<Vec<f32>> =
-            sparse.iter().map(|x| fitted.lexical.logits(x)).collect();
         let head_logits: Vec<Vec<f32>> = held_embeddings
-            .iter()
-            .map(|e| {
+            .into_iter()
+            .map(|dense| {
                 head.logits(&Features {
-                    dense: e.clone(),
+                    dense,
                     sparse: Vec::new(),
                 })
             })
@@ -463,13 +456,7 @@ impl Classifier {
                 .collect()
         };
         let expected: Vec<&str> = held_labels.iter().map(|&y| labels[y].as_str()).collect();
-        let score = |logits: &[Vec<f32>]| -> (f64, f64) {
-            let predicted: Vec<&str> = logits.iter().map(|l| labels[argmax(l)].as_str()).collect();
-            (
-                accuracy(&expected, &predicted),
-                macro_f1(&expected, &predicted),
-            )
-        };
+        let score = |logits: &[Vec<f32>]| score(&labels, &expected, logits);
         // The share of the TF-IDF scores, chosen on the held-out part (none without one).
         let mut share = 0.0;
         let mut best = score(&head_logits);
@@ -720,6 +707,15 @@ impl Classifier {
             tuned,
         })
     }
+}
+
+/// Accuracy and macro-F1 of the labels `logits` rank first against `expected`.
+fn score(labels: &[String], expected: &[&str], logits: &[Vec<f32>]) -> (f64, f64) {
+    let predicted: Vec<&str> = logits.iter().map(|l| labels[argmax(l)].as_str()).collect();
+    (
+        accuracy(expected, &predicted),
+        macro_f1(expected, &predicted),
+    )
 }
 
 fn argmax(values: &[f32]) -> usize {
