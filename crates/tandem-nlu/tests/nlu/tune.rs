@@ -135,10 +135,9 @@ fn a_fine_tuned_classifier_carries_its_encoder_through_save_and_load() {
     let options = TrainOptions {
         holdout: 0.0,
         min_df: 1,
-        tune: Some(TuneOptions {
-            epochs: 5,
-            ..options()
-        }),
+        // As many epochs as the test above, whose head learns every text: fewer left
+        // this one at the mercy of the order of floating-point sums across threads.
+        tune: Some(options()),
         ..TrainOptions::default()
     };
     let (classifier, report) =
