@@ -54,6 +54,10 @@ pub struct TrainOptions {
     /// Fine-tune the encoder's layers on the training part first (the classifier then
     /// carries its own encoder); `None` keeps the encoder frozen.
     pub tune: Option<TuneOptions>,
+    /// With fine-tuning: once the held-out part has chosen the blend and calibrated the
+    /// confidences, tune again on every example (twice the time; a frozen encoder's
+    /// model is always refitted, which costs little).
+    pub refit_tuned: bool,
 }
 
 impl Default for TrainOptions {
@@ -66,6 +70,7 @@ impl Default for TrainOptions {
             dense_weight: 0.1,
             embedding: EmbeddingSpec::default(),
             tune: None,
+            refit_tuned: false,
         }
     }
 }
@@ -408,11 +413,12 @@ impl Classifier {
 
     /// [`Classifier::train`] with fine-tuning: the encoder and a head are tuned on the
     /// training part; a TF-IDF model is fitted on the same part; the held-out part
-    /// chooses how much the TF-IDF model's scores add to the head's and calibrates. The
-    /// model is not refitted on everything, as that would need tuning again.
+    /// chooses how much the TF-IDF model's scores add to the head's and calibrates. With
+    /// [`TrainOptions::refit_tuned`] all of it is then trained again on every example,
+    /// keeping the blend and the calibration.
     #[allow(clippy::too_many_arguments)]
     fn train_tuned(
-        encoder: &Encoder,
+        base: &Encoder,
         labels: Vec<String>,
         (train_texts, train_labels): (&[&str], &[usize]),
         (held_texts, held_labels): (&[&str], &[usize]),
@@ -421,12 +427,17 @@ impl Classifier {
         started: Instant,
     ) -> Result<(Self, TrainReport), NluError> {
         let classes = labels.len();
-        let tuning = Instant::now();
-        let Tuned { weights, head } =
-            fine_tune(encoder, train_texts, train_labels, classes, tune, progress)?;
-        let tune_seconds = tuning.elapsed().as_secs_f64();
-        let encoder = encoder.with_weights(weights)?;
-        let fitted = fit(train_texts, None, train_labels, classes, options, progress);
+        // The tuned encoder, its head and a TF-IDF model, all trained on `texts`, and
+        // the seconds fine-tuning took.
+        let train = |texts: &[&str], labels: &[usize]| -> Result<_, NluError> {
+            let tuning = Instant::now();
+            let Tuned { weights, head } = fine_tune(base, texts, labels, classes, tune, progress)?;
+            let seconds = tuning.elapsed().as_secs_f64();
+            let encoder = base.with_weights(weights)?;
+            let fitted = fit(texts, None, labels, classes, options, progress);
+            Ok((encoder, head, fitted, seconds))
+        };
+        let (mut encoder, mut head, mut fitted, tune_seconds) = train(train_texts, train_labels)?;
         let spec = EmbeddingSpec::sentence(tune.tokens);
 
         let held_embeddings = features_all(&encoder, held_texts, &spec, progress)?;
@@ -487,6 +498,13 @@ impl Classifier {
         } else {
             (1.0, 1.0)
         };
+        if options.refit_tuned && held_out {
+            let texts: Vec<&str> = train_texts.iter().chain(held_texts).copied().collect();
+            let labels: Vec<usize> = train_labels.iter().chain(held_labels).copied().collect();
+            let seconds;
+            (encoder, head, fitted, seconds) = train(&texts, &labels)?;
+            report.tune_seconds += seconds;
+        }
 
         // One linear model: the head's rows, then the TF-IDF model's scaled by the share.
         let hidden = head.dense;

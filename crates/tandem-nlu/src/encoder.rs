@@ -107,10 +107,28 @@ impl Encoder {
     }
 
     /// This encoder's tokenizer and configuration with other weights (a fine-tuned copy,
-    /// see [`crate::tune`]), given under the checkpoint's names.
+    /// see [`crate::tune`]), given under the checkpoint's names. The encoder is as deep
+    /// as the layers `weights` holds (`encoder.layer.0.` up).
     pub fn with_weights(&self, weights: HashMap<String, Tensor>) -> Result<Self, NluError> {
+        let depth = (0..)
+            .take_while(|layer| {
+                weights.contains_key(&format!(
+                    "encoder.layer.{layer}.attention.self.query.weight"
+                ))
+            })
+            .count();
+        if depth == 0 {
+            return Err(NluError::BadModel {
+                dir: self.dir.clone(),
+                why: "tuned weights: no encoder.layer.0".into(),
+            });
+        }
+        let config = BertConfig {
+            num_hidden_layers: depth,
+            ..self.bert.config.clone()
+        };
         let vb = VarBuilder::from_tensors(weights.clone(), DType::F32, &Device::Cpu);
-        let bert = Bert::load(vb, self.bert.config.clone()).map_err(|e| NluError::BadModel {
+        let bert = Bert::load(vb, config).map_err(|e| NluError::BadModel {
             dir: self.dir.clone(),
             why: format!("tuned weights: {e}"),
         })?;
@@ -147,14 +165,28 @@ impl Encoder {
             .collect())
     }
 
-    /// Writes a model directory [`Encoder::load`] reads: this encoder's weights, and the
-    /// configuration and tokenizer of the directory it was loaded from.
+    /// Writes a model directory [`Encoder::load`] reads: this encoder's weights, the
+    /// tokenizer of the directory it was loaded from, and that directory's configuration
+    /// with this encoder's depth.
     pub fn save(&self, dir: &Path) -> Result<(), NluError> {
         let io = |path: PathBuf| move |source| NluError::Io { path, source };
         std::fs::create_dir_all(dir).map_err(io(dir.to_owned()))?;
-        for name in ["config.json", "tokenizer.json"] {
-            std::fs::copy(self.dir.join(name), dir.join(name)).map_err(io(dir.join(name)))?;
-        }
+        let tokenizer = dir.join("tokenizer.json");
+        std::fs::copy(self.dir.join("tokenizer.json"), &tokenizer).map_err(io(tokenizer))?;
+        let bad = |why: String| NluError::BadModel {
+            dir: self.dir.clone(),
+            why: format!("config.json: {why}"),
+        };
+        let mut config: serde_json::Value =
+            serde_json::from_slice(&read(&self.dir, "config.json")?)
+                .map_err(|e| bad(e.to_string()))?;
+        config
+            .as_object_mut()
+            .ok_or_else(|| bad("not a JSON object".into()))?
+            .insert("num_hidden_layers".into(), self.depth().into());
+        let path = dir.join("config.json");
+        let text = serde_json::to_vec_pretty(&config).expect("a JSON value serialises");
+        std::fs::write(&path, text).map_err(io(path))?;
         let path = dir.join("model.safetensors");
         candle_core::safetensors::save(&self.weights()?, &path)
             .map_err(|e| NluError::Training(format!("{}: {e}", path.display())))

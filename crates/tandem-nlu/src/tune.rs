@@ -54,6 +54,12 @@ pub struct TuneOptions {
     pub tokens: usize,
     /// Share of the pooled features dropped in training.
     pub dropout: f32,
+    /// Share of each layer's attention and feed-forward outputs dropped in training.
+    pub hidden_dropout: f32,
+    /// Keep only this many of the encoder's layers, the lowest ones, and tune those:
+    /// each layer dropped makes the encoder cheaper by a sixth for MiniLM-L6. `None`
+    /// keeps them all.
+    pub layers: Option<usize>,
     pub seed: u64,
 }
 
@@ -66,6 +72,8 @@ impl Default for TuneOptions {
             batch: 32,
             tokens: crate::encoder::QUERY_TOKENS,
             dropout: 0.1,
+            hidden_dropout: 0.0,
+            layers: None,
             seed: 42,
         }
     }
@@ -100,14 +108,16 @@ impl TrainLayer {
         self.0[index].as_tensor()
     }
 
-    /// `x` `[batch * tokens, hidden]`; `bias` `[batch, 1, 1, tokens]` hides padding.
+    /// `x` `[batch * tokens, hidden]`; `bias` `[batch, 1, 1, tokens]` hides padding;
+    /// `drop` is applied to the attention's and the feed-forward block's outputs before
+    /// each joins the residual stream (BERT's hidden dropout).
     fn forward(
         &self,
         x: &Tensor,
         bias: &Tensor,
         shape: (usize, usize),
-        heads: usize,
-        eps: f64,
+        (heads, eps): (usize, f64),
+        drop: &mut dyn FnMut(Tensor) -> candle_core::Result<Tensor>,
     ) -> candle_core::Result<Tensor> {
         let (batch, tokens) = shape;
         let hidden = x.dim(1)?;
@@ -127,14 +137,14 @@ impl TrainLayer {
             .contiguous()?
             .reshape((batch * tokens, hidden))?;
         let attended = layer_norm(
-            &(linear(&context, self.w(6), self.w(7))? + x)?,
+            &(drop(linear(&context, self.w(6), self.w(7))?)? + x)?,
             self.w(8),
             self.w(9),
             eps,
         )?;
         let inner = linear(&attended, self.w(10), self.w(11))?.gelu_erf()?;
         layer_norm(
-            &(linear(&inner, self.w(12), self.w(13))? + &attended)?,
+            &(drop(linear(&inner, self.w(12), self.w(13))?)? + &attended)?,
             self.w(14),
             self.w(15),
             eps,
@@ -189,9 +199,23 @@ pub fn fine_tune(
             "fine-tuning needs at least one epoch and one text per batch".into(),
         ));
     }
-    let mut weights = encoder.weights()?;
     let config = encoder.config();
-    let layers: Vec<TrainLayer> = (0..config.num_hidden_layers)
+    let depth = options.layers.unwrap_or(config.num_hidden_layers);
+    if !(1..=config.num_hidden_layers).contains(&depth) {
+        return Err(NluError::Training(format!(
+            "fine-tuning can keep 1 to {} layers, not {depth}",
+            config.num_hidden_layers
+        )));
+    }
+    let mut weights = encoder.weights()?;
+    // The layers above those kept leave the model.
+    weights.retain(|name, _| {
+        name.strip_prefix("encoder.layer.")
+            .and_then(|rest| rest.split('.').next())
+            .and_then(|index| index.parse::<usize>().ok())
+            .is_none_or(|index| index < depth)
+    });
+    let layers: Vec<TrainLayer> = (0..depth)
         .map(|layer| {
             let vars = LAYER_WEIGHTS.map(|name| {
                 let name = format!("encoder.layer.{layer}.{name}");
@@ -261,13 +285,14 @@ pub fn fine_tune(
                 let (n, tokens, _) = embedded.dims3()?;
                 let bias = crate::bert::attention_bias(&mask)?;
                 let mut x = embedded.reshape((n * tokens, hidden))?;
+                let mut drop = |t: Tensor| dropout(&t, options.hidden_dropout, &mut rng);
                 for layer in &layers {
                     x = layer.forward(
                         &x,
                         &bias,
                         (n, tokens),
-                        config.num_attention_heads,
-                        config.layer_norm_eps,
+                        (config.num_attention_heads, config.layer_norm_eps),
+                        &mut drop,
                     )?;
                 }
                 let x = x.reshape((n, tokens, hidden))?;

@@ -57,6 +57,14 @@ pub enum NluCommand {
         /// Peak learning rate of the encoder's layers in fine-tuning.
         #[arg(long, default_value_t = TuneOptions::default().learning_rate)]
         tune_learning_rate: f64,
+        /// Keep only the lowest N of the encoder's layers and fine-tune those: a
+        /// shallower encoder answers faster [default: all of them].
+        #[arg(long)]
+        tune_layers: Option<usize>,
+        /// After the held-out part has chosen the blend and calibrated, fine-tune again
+        /// on every example (training takes twice as long).
+        #[arg(long)]
+        tune_refit: bool,
         /// Train without sentence embeddings (TF-IDF only).
         #[arg(long)]
         lexical_only: bool,
@@ -172,6 +180,8 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             pool_layers,
             tune_epochs,
             tune_learning_rate,
+            tune_layers,
+            tune_refit,
             lexical_only,
             encoder,
         } => {
@@ -202,6 +212,17 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
             } else {
                 TuneOptions::default().epochs
             });
+            if tune_layers.is_some() && tune_epochs == 0 {
+                anyhow::bail!(
+                    "--tune-layers needs fine-tuning: a frozen encoder keeps all its layers"
+                );
+            }
+            if tune_refit && tune_epochs == 0 {
+                anyhow::bail!("--tune-refit needs fine-tuning (--tune-epochs above 0)");
+            }
+            if tune_layers == Some(0) {
+                anyhow::bail!("--tune-layers must be at least 1");
+            }
             let longest = tandem_nlu::encoder::MAX_TOKENS;
             if !(2..=longest).contains(&query_tokens) {
                 anyhow::bail!("--query-tokens must be from 2 to {longest}, got {query_tokens}");
@@ -231,10 +252,12 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
                 tune: (tune_epochs > 0).then(|| TuneOptions {
                     epochs: tune_epochs,
                     learning_rate: tune_learning_rate,
+                    layers: tune_layers,
                     tokens: embedding.tokens,
                     seed,
                     ..TuneOptions::default()
                 }),
+                refit_tuned: tune_refit,
                 embedding,
                 ..TrainOptions::default()
             };

@@ -140,6 +140,25 @@ fn nlu_train_eval_and_predict_on_a_small_file() {
     assert!(report["accuracy"].as_f64().unwrap() >= 0.9, "{report}");
     assert_eq!(report["uses_encoder"], true, "{report}");
 
+    // A shallower encoder: the lowest two layers, tuned, then tuned again on all.
+    let shallow = dir.path().join("shallow");
+    let (trained, report) = train_and_eval(
+        &data,
+        &shallow,
+        &["--tune-layers", "2", "--tune-refit", "--tune-epochs", "2"],
+    );
+    assert!(trained.contains("fine-tuning took"), "{trained}");
+    assert_eq!(
+        trained.matches("fine-tuning epoch 2/2").count(),
+        2,
+        "tuned twice: {trained}"
+    );
+    let config: Value =
+        serde_json::from_slice(&std::fs::read(shallow.join("encoder/config.json")).unwrap())
+            .unwrap();
+    assert_eq!(config["num_hidden_layers"], 2, "{config}");
+    assert!(report["accuracy"].as_f64().unwrap() >= 0.9, "{report}");
+
     // Frozen: the model shares the encoder instead of carrying one.
     let frozen = dir.path().join("frozen");
     let (trained, report) = train_and_eval(&data, &frozen, &["--tune-epochs", "0"]);
@@ -268,6 +287,22 @@ fn nlu_train_rejects_bad_files_clearly() {
         &["--tune-epochs", "1", "--pool-layers", "4,6"],
         "--pool-layers cannot go with --tune-epochs",
     );
+    refused(
+        &good,
+        &["--tune-epochs", "0", "--tune-layers", "4"],
+        "--tune-layers needs fine-tuning",
+    );
+    refused(
+        &good,
+        &["--tune-layers", "0"],
+        "--tune-layers must be at least 1",
+    );
+    refused(
+        &good,
+        &["--tune-epochs", "0", "--tune-refit"],
+        "--tune-refit needs fine-tuning",
+    );
+    refused(&good, &["--tune-layers", "7"], "can keep 1 to 6 layers");
 }
 
 #[test]

@@ -56,6 +56,7 @@ fn options() -> TuneOptions {
         head_learning_rate: 1e-2,
         batch: 4,
         dropout: 0.0,
+        hidden_dropout: 0.0,
         ..TuneOptions::default()
     }
 }
@@ -120,18 +121,76 @@ fn fine_tuning_refuses_settings_that_cannot_train() {
         error.to_string().contains("not below the 2 classes"),
         "{error}"
     );
+    for layers in [0, 3] {
+        let keep = TuneOptions {
+            layers: Some(layers),
+            ..options()
+        };
+        let error = fine_tune(&encoder, &["a refund"], &[0], 2, &keep, &Quiet).unwrap_err();
+        assert!(
+            error.to_string().contains("can keep 1 to 2 layers"),
+            "{error}"
+        );
+    }
 }
 
-#[test]
-fn a_fine_tuned_classifier_carries_its_encoder_through_save_and_load() {
-    let (_dir, encoder) = tiny::encoder();
-    let examples: Vec<Example> = TEXTS
+fn examples() -> Vec<Example> {
+    TEXTS
         .iter()
         .map(|(text, label)| Example {
             text: (*text).into(),
             label: ["refund", "extend"][*label].into(),
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_fine_tuned_classifier_may_keep_only_the_lowest_layers() {
+    let (_dir, encoder) = tiny::encoder();
+    assert_eq!(encoder.depth(), 2);
+    let options = TrainOptions {
+        holdout: 0.0,
+        min_df: 1,
+        tune: Some(TuneOptions {
+            layers: Some(1),
+            ..options()
+        }),
+        ..TrainOptions::default()
+    };
+    let (classifier, _) = Classifier::train(&examples(), Some(&encoder), &options, &Quiet).unwrap();
+    let tuned = classifier.tuned_encoder().expect("carries its encoder");
+    assert_eq!(tuned.depth(), 1);
+    assert!(
+        !tuned
+            .weights()
+            .unwrap()
+            .keys()
+            .any(|name| name.starts_with("encoder.layer.1.")),
+        "the dropped layer's weights leave the model"
+    );
+    let text = "refund my order please";
+    let own = classifier.classify(None, text, 2).unwrap();
+    assert_eq!(own[0].label, "refund");
+
+    let saved = tempfile::tempdir().unwrap();
+    classifier.save(saved.path()).unwrap();
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(saved.path().join("encoder/config.json")).unwrap())
+            .unwrap();
+    assert_eq!(config["num_hidden_layers"], 1);
+    assert_eq!(
+        config["hidden_size"], 16,
+        "the rest of the configuration is kept"
+    );
+    let loaded = Classifier::load(saved.path()).unwrap();
+    assert_eq!(loaded.tuned_encoder().unwrap().depth(), 1);
+    assert_eq!(loaded.classify(None, text, 2).unwrap(), own);
+}
+
+#[test]
+fn a_fine_tuned_classifier_carries_its_encoder_through_save_and_load() {
+    let (_dir, encoder) = tiny::encoder();
+    let examples = examples();
     let options = TrainOptions {
         holdout: 0.0,
         min_df: 1,
@@ -169,4 +228,58 @@ fn a_fine_tuned_classifier_carries_its_encoder_through_save_and_load() {
     std::fs::remove_file(saved.path().join("encoder/model.safetensors")).unwrap();
     let error = Classifier::load(saved.path()).unwrap_err();
     assert!(error.to_string().contains("fine-tuned encoder"), "{error}");
+}
+
+/// The words (`w ...` terms) of the TF-IDF vocabulary a saved model carries.
+fn saved_words(classifier: &Classifier) -> Vec<String> {
+    let saved = tempfile::tempdir().unwrap();
+    classifier.save(saved.path()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(saved.path().join("classifier.json")).unwrap())
+            .unwrap();
+    meta["tfidf"]["vocabulary"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter_map(|term| term.strip_prefix("w "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_refitted_fine_tuned_classifier_learns_the_held_out_examples_too() {
+    let (_dir, encoder) = tiny::encoder();
+    let every_word: std::collections::BTreeSet<String> = TEXTS
+        .iter()
+        .flat_map(|(text, _)| tandem_nlu::tfidf::words(text))
+        .collect();
+    let train = |refit_tuned: bool| {
+        let options = TrainOptions {
+            holdout: 0.3,
+            min_df: 1,
+            tune: Some(options()),
+            refit_tuned,
+            ..TrainOptions::default()
+        };
+        let (classifier, report) =
+            Classifier::train(&examples(), Some(&encoder), &options, &Quiet).unwrap();
+        assert!(report.holdout_examples > 0);
+        assert!(report.holdout_accuracy.is_some());
+        classifier
+    };
+    let once = saved_words(&train(false));
+    assert!(
+        every_word.iter().any(|word| !once.contains(word)),
+        "some word occurs only in the held-out part: {once:?}"
+    );
+    let refitted = train(true);
+    let words = saved_words(&refitted);
+    assert!(
+        every_word.iter().all(|word| words.contains(word)),
+        "refitted on every example: {words:?}"
+    );
+    let best = refitted
+        .classify(None, "refund my order please", 1)
+        .unwrap();
+    assert_eq!(best[0].label, "refund");
 }
