@@ -7,6 +7,8 @@ use std::time::Instant;
 fn main() {
     let dir = tandem_nlu::fetch::default_model_dir();
     let encoder = tandem_nlu::Encoder::load(&dir).expect("run `tandem nlu fetch` first");
+    // TANDEM_NLU_PRECISION=f32 compares the float products.
+    println!("precision: {:?}", encoder.precision());
     let texts = [
         "hi",
         "my card is not working",

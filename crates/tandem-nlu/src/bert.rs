@@ -8,6 +8,45 @@ use candle_core::{D, DType, Device, Module, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder};
 use serde::Deserialize;
 
+use crate::quant::QuantDense;
+
+/// How the encoder's dense layers multiply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// 8-bit weights and 16-bit activations summed in integers ([`QuantDense`]) where
+    /// the CPU has AVX2 and FMA; `f32` elsewhere.
+    Int8,
+    /// `f32` throughout (`f16` weights for the shortest texts).
+    F32,
+}
+
+impl Precision {
+    /// The variable that chooses: `int8` (the default) or `f32`.
+    pub const VARIABLE: &str = "TANDEM_NLU_PRECISION";
+
+    /// The precision [`Self::VARIABLE`] asks for; `Int8` when it is unset.
+    pub fn from_env() -> candle_core::Result<Self> {
+        match std::env::var(Self::VARIABLE) {
+            Err(std::env::VarError::NotPresent) => Ok(Self::Int8),
+            Ok(value) => value.parse(),
+            Err(e) => candle_core::bail!("{}: {e}", Self::VARIABLE),
+        }
+    }
+}
+
+impl std::str::FromStr for Precision {
+    type Err = candle_core::Error;
+
+    fn from_str(value: &str) -> candle_core::Result<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "int8" => Ok(Self::Int8),
+            "f32" => Ok(Self::F32),
+            _ => candle_core::bail!("{} must be int8 or f32, not {value:?}", Self::VARIABLE),
+        }
+    }
+}
+
 /// The fields of a Hugging Face `config.json` this encoder reads.
 #[derive(Debug, Clone, Deserialize)]
 pub struct BertConfig {
@@ -45,25 +84,45 @@ const F16_ROWS: usize = 11;
 const TRANSPOSED_ROWS: usize = 64;
 
 /// A dense layer with its weight stored transposed (`[inputs, outputs]`, contiguous) in
-/// `f32` and in `f16`; activations stay `f32`.
+/// `f32` and in `f16`, and where the CPU allows, in 8-bit integers ([`QuantDense`]);
+/// activations stay `f32` between layers.
 struct Dense {
     weight_t: Tensor,
     weight_t16: Tensor,
     bias: Tensor,
+    int8: Option<QuantDense>,
 }
 
 impl Dense {
-    fn new(linear: &Linear) -> candle_core::Result<Self> {
+    fn new(linear: &Linear, precision: Precision) -> candle_core::Result<Self> {
         let weight_t = linear.weight().t()?.contiguous()?;
+        let bias = linear.bias().expect("loaded with bias").clone();
+        let int8 = match precision {
+            Precision::Int8 => {
+                let (outputs, inputs) = linear.weight().dims2()?;
+                QuantDense::new(
+                    &linear.weight().flatten_all()?.to_vec1::<f32>()?,
+                    &bias.to_vec1::<f32>()?,
+                    outputs,
+                    inputs,
+                )
+            }
+            Precision::F32 => None,
+        };
         Ok(Self {
             weight_t16: weight_t.to_dtype(DType::F16)?,
             weight_t,
-            bias: linear.bias().expect("loaded with bias").clone(),
+            bias,
+            int8,
         })
     }
 
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         let (batch, tokens, inputs) = x.dims3()?;
+        if let Some(int8) = &self.int8 {
+            let out = int8.forward(&x.flatten_all()?.to_vec1::<f32>()?);
+            return Tensor::from_vec(out, (batch, tokens, int8.outputs()), x.device());
+        }
         let rows = x.reshape((batch * tokens, inputs))?;
         let out = if batch * tokens <= F16_ROWS {
             rows.to_dtype(DType::F16)?
@@ -98,13 +157,26 @@ impl Norm {
 
 /// GELU (the exact, erf-based form BERT was trained with) on a contiguous `f32` tensor.
 /// candle calls libm's scalar `erff` per element, which took a tenth of a forward
-/// pass; this loop has no calls or branches, so the compiler vectorises it.
+/// pass; this loop has no calls or branches, so the compiler vectorises it, for the
+/// widest vectors this CPU has (`pulp` picks at run time).
 fn fast_gelu(x: &Tensor) -> candle_core::Result<Tensor> {
     let mut values = x.flatten_all()?.to_vec1::<f32>()?;
-    for v in &mut values {
-        *v = gelu_one(*v);
-    }
+    pulp::Arch::new().dispatch(Gelu(&mut values));
     Tensor::from_vec(values, x.shape(), x.device())
+}
+
+/// [`gelu_one`] over a slice, compiled once per instruction set.
+struct Gelu<'a>(&'a mut [f32]);
+
+impl pulp::WithSimd for Gelu<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        for v in self.0 {
+            *v = gelu_one(*v);
+        }
+    }
 }
 
 /// `0.5 x (1 + erf(x / sqrt 2))`, with erf after Abramowitz and Stegun 7.1.26 (absolute
@@ -190,6 +262,7 @@ pub struct Bert {
     layers: Vec<Layer>,
     heads: usize,
     pub config: BertConfig,
+    pub precision: Precision,
 }
 
 fn linear(vb: &VarBuilder, inputs: usize, outputs: usize) -> candle_core::Result<Linear> {
@@ -215,8 +288,13 @@ pub(crate) fn attention_bias(mask: &Tensor) -> candle_core::Result<Tensor> {
 
 impl Bert {
     /// Loads the weights; accepts both the bare sentence-transformers names and the
-    /// `bert.`-prefixed names of a `BertModel` checkpoint.
-    pub fn load(vb: VarBuilder, config: BertConfig) -> candle_core::Result<Self> {
+    /// `bert.`-prefixed names of a `BertModel` checkpoint. Dense layers multiply as
+    /// `precision` says.
+    pub fn load(
+        vb: VarBuilder,
+        config: BertConfig,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
         if config.hidden_act != "gelu" {
             candle_core::bail!(
                 "unsupported hidden_act {:?} (only \"gelu\")",
@@ -267,19 +345,17 @@ impl Bert {
                 0,
             )?;
             layers.push(Layer {
-                qkv: Dense::new(&Linear::new(weight, Some(bias)))?,
-                attention_out: Dense::new(&linear(&att.pp("output.dense"), h, h)?)?,
+                qkv: Dense::new(&Linear::new(weight, Some(bias)), precision)?,
+                attention_out: Dense::new(&linear(&att.pp("output.dense"), h, h)?, precision)?,
                 attention_norm: layer_norm(&att.pp("output.LayerNorm"), h, eps)?,
-                intermediate: Dense::new(&linear(
-                    &vb.pp("intermediate.dense"),
-                    h,
-                    config.intermediate_size,
-                )?)?,
-                output: Dense::new(&linear(
-                    &vb.pp("output.dense"),
-                    config.intermediate_size,
-                    h,
-                )?)?,
+                intermediate: Dense::new(
+                    &linear(&vb.pp("intermediate.dense"), h, config.intermediate_size)?,
+                    precision,
+                )?,
+                output: Dense::new(
+                    &linear(&vb.pp("output.dense"), config.intermediate_size, h)?,
+                    precision,
+                )?,
                 output_norm: layer_norm(&vb.pp("output.LayerNorm"), h, eps)?,
             });
         }
@@ -291,7 +367,28 @@ impl Bert {
             layers,
             heads: config.num_attention_heads,
             config,
+            precision,
         })
+    }
+
+    /// How the dense layers multiply: `Int8` only where every one of them does.
+    pub fn effective_precision(&self) -> Precision {
+        let all = |dense: &Dense| dense.int8.is_some();
+        let int8 = self.layers.iter().all(|layer| {
+            [
+                &layer.qkv,
+                &layer.attention_out,
+                &layer.intermediate,
+                &layer.output,
+            ]
+            .into_iter()
+            .all(all)
+        });
+        if int8 {
+            Precision::Int8
+        } else {
+            Precision::F32
+        }
     }
 
     /// The number of layers.
@@ -326,9 +423,13 @@ impl Bert {
 }
 
 /// Loads a model from safetensors bytes on the CPU.
-pub fn load_from_bytes(bytes: Vec<u8>, config: BertConfig) -> candle_core::Result<Bert> {
+pub fn load_from_bytes(
+    bytes: Vec<u8>,
+    config: BertConfig,
+    precision: Precision,
+) -> candle_core::Result<Bert> {
     let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)?;
-    Bert::load(vb, config)
+    Bert::load(vb, config, precision)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::NluError;
-use crate::bert::{Bert, BertConfig, attention_bias, load_from_bytes};
+use crate::bert::{Bert, BertConfig, Precision, attention_bias, load_from_bytes};
 
 /// Texts longer than this many word pieces are cut (sentence-transformers uses 256 for
 /// this model too).
@@ -77,8 +77,18 @@ fn read(dir: &Path, name: &str) -> Result<Vec<u8>, NluError> {
 }
 
 impl Encoder {
-    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `dir`.
+    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `dir`, with the
+    /// precision `TANDEM_NLU_PRECISION` asks for (see [`Precision::from_env`]).
     pub fn load(dir: &Path) -> Result<Self, NluError> {
+        let precision = Precision::from_env().map_err(|e| NluError::BadModel {
+            dir: dir.to_owned(),
+            why: e.to_string(),
+        })?;
+        Self::load_with(dir, precision)
+    }
+
+    /// Loads the encoder in `dir` with dense layers in `precision`.
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Self, NluError> {
         let bad = |why: String| NluError::BadModel {
             dir: dir.to_owned(),
             why,
@@ -95,7 +105,7 @@ impl Encoder {
                 ..TruncationParams::default()
             }))
             .map_err(|e| bad(format!("tokenizer.json: {e}")))?;
-        let bert = load_from_bytes(read(dir, "model.safetensors")?, config)
+        let bert = load_from_bytes(read(dir, "model.safetensors")?, config, precision)
             .map_err(|e| bad(format!("model.safetensors: {e}")))?;
         Ok(Self {
             bert,
@@ -128,7 +138,7 @@ impl Encoder {
             ..self.bert.config.clone()
         };
         let vb = VarBuilder::from_tensors(weights.clone(), DType::F32, &Device::Cpu);
-        let bert = Bert::load(vb, config).map_err(|e| NluError::BadModel {
+        let bert = Bert::load(vb, config, self.bert.precision).map_err(|e| NluError::BadModel {
             dir: self.dir.clone(),
             why: format!("tuned weights: {e}"),
         })?;
@@ -199,6 +209,12 @@ impl Encoder {
     /// The directory the model was loaded from.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// How the dense layers multiply: `Int8` where it was asked for and this CPU has
+    /// AVX2 and FMA, `F32` otherwise.
+    pub fn precision(&self) -> Precision {
+        self.bert.effective_precision()
     }
 
     /// The number of transformer layers (6 for MiniLM-L6).

@@ -17,11 +17,13 @@ pub mod encoder;
 pub mod fetch;
 pub mod linear;
 pub mod metrics;
+mod quant;
 pub mod tfidf;
 pub mod tune;
 
 use std::path::PathBuf;
 
+pub use bert::Precision;
 pub use classifier::{Classifier, Prediction, TrainOptions, TrainReport};
 pub use dataset::Example;
 pub use encoder::{Encoder, cosine};

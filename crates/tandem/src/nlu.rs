@@ -12,7 +12,7 @@ use tandem_nlu::encoder::EmbeddingSpec;
 use tandem_nlu::fetch::{self, Locate};
 use tandem_nlu::metrics::{Confusion, accuracy, confused, macro_f1, percentile};
 use tandem_nlu::tune::TuneOptions;
-use tandem_nlu::{Classifier, Encoder, Progress, TrainOptions, dataset};
+use tandem_nlu::{Classifier, Encoder, Precision, Progress, TrainOptions, dataset};
 
 #[derive(Debug, Subcommand)]
 pub enum NluCommand {
@@ -355,6 +355,9 @@ struct EvalReport {
     confused: Vec<Confusion>,
     examples: usize,
     uses_encoder: bool,
+    /// How the encoder multiplied (`int8` or `f32`, see `TANDEM_NLU_PRECISION`); absent
+    /// without an encoder.
+    precision: Option<Precision>,
 }
 
 /// glibc's allocator hands the large buffers a fine-tuning step frees back to the kernel
@@ -421,5 +424,9 @@ fn evaluate(model: &Path, data: &Path, encoder: &EncoderArgs) -> anyhow::Result<
         confused: confused(&expected, &predicted, 10),
         examples: examples.len(),
         uses_encoder: encoder.is_some() || classifier.tuned_encoder().is_some(),
+        precision: classifier
+            .tuned_encoder()
+            .or(encoder.as_ref())
+            .map(Encoder::precision),
     })
 }

@@ -139,6 +139,30 @@ fn nlu_train_eval_and_predict_on_a_small_file() {
     }
     assert!(report["accuracy"].as_f64().unwrap() >= 0.9, "{report}");
     assert_eq!(report["uses_encoder"], true, "{report}");
+    let precision = report["precision"].as_str().unwrap_or_default();
+    assert!(["int8", "f32"].contains(&precision), "{report}");
+
+    // Precision by choice, and a clear error for a wrong one.
+    let eval = |precision: &str| {
+        tandem()
+            .env("TANDEM_NLU_PRECISION", precision)
+            .args(["nlu", "eval", "--json", "--model", model.to_str().unwrap()])
+            .args(["--data", data.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let output = eval("f32");
+    assert!(output.status.success(), "{}", text(&output));
+    let exact: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(exact["precision"], "f32", "{exact}");
+    assert!(exact["accuracy"].as_f64().unwrap() >= 0.9, "{exact}");
+    let output = eval("f64");
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("TANDEM_NLU_PRECISION must be int8 or f32, not \"f64\""),
+        "{}",
+        text(&output)
+    );
 
     // A shallower encoder: the lowest two layers, tuned, then tuned again on all.
     let shallow = dir.path().join("shallow");

@@ -1,4 +1,4 @@
-use tandem_nlu::{Encoder, NluError, cosine};
+use tandem_nlu::{Encoder, NluError, Precision, cosine};
 
 use crate::tiny;
 
@@ -99,4 +99,46 @@ fn real_minilm_puts_paraphrases_closer_than_unrelated_sentences() {
             "{paraphrase2} vs {unrelated}"
         );
     }
+}
+
+#[test]
+fn integer_products_keep_the_real_models_embeddings() {
+    let dir = tiny::real_model_dir();
+    let exact = Encoder::load_with(&dir, Precision::F32).unwrap();
+    let quick = Encoder::load_with(&dir, Precision::Int8).unwrap();
+    assert_eq!(exact.precision(), Precision::F32);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        assert_eq!(quick.precision(), Precision::Int8);
+    }
+    let texts = [
+        "hi",
+        "my card is not working",
+        "I am still waiting on my card, it has been two weeks, what should I do?",
+        "I made a transfer to my friend yesterday evening and the money still has not arrived \
+         in his account, can you please check what happened",
+        "Kan jag skjuta upp min faktura?",
+    ];
+    let batch = quick.embed(&texts).unwrap();
+    for (text, (e, q)) in texts
+        .iter()
+        .zip(exact.embed(&texts).unwrap().iter().zip(&batch))
+    {
+        let similarity = cosine(e, q);
+        assert!(similarity > 0.995, "{text}: cosine {similarity}");
+        // Alone, without a batch's padding, a text gets the same vector.
+        let alone = quick.embed(&[*text]).unwrap().remove(0);
+        assert!(cosine(q, &alone) > 0.9999, "{text}");
+    }
+}
+
+#[test]
+fn an_unknown_precision_is_a_clear_error() {
+    assert_eq!("int8".parse::<Precision>().unwrap(), Precision::Int8);
+    assert_eq!(" F32 ".parse::<Precision>().unwrap(), Precision::F32);
+    let error = "f64".parse::<Precision>().unwrap_err().to_string();
+    assert!(
+        error.contains("TANDEM_NLU_PRECISION must be int8 or f32, not \"f64\""),
+        "{error}"
+    );
 }

@@ -106,6 +106,11 @@ pub fn encoder() -> (tempfile::TempDir, tandem_nlu::Encoder) {
 }
 
 pub fn real_model() -> tandem_nlu::Encoder {
+    tandem_nlu::Encoder::load(&real_model_dir()).expect("the real model loads")
+}
+
+/// Where [`real_model`] is read from.
+pub fn real_model_dir() -> std::path::PathBuf {
     let dir = std::env::var_os("TANDEM_ENCODER_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(tandem_nlu::fetch::default_model_dir);
@@ -114,5 +119,5 @@ pub fn real_model() -> tandem_nlu::Encoder {
         "all-MiniLM-L6-v2 is not in {}; run `cargo run -- nlu fetch` (scripts/test does)",
         dir.display()
     );
-    tandem_nlu::Encoder::load(&dir).expect("the real model loads")
+    dir
 }
