@@ -8,6 +8,7 @@ use candle_core::{D, DType, Device, Module, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder};
 use serde::Deserialize;
 
+use crate::NluError;
 use crate::quant::QuantDense;
 
 /// How the encoder's dense layers multiply.
@@ -26,23 +27,26 @@ impl Precision {
     pub const VARIABLE: &str = "TANDEM_NLU_PRECISION";
 
     /// The precision [`Self::VARIABLE`] asks for; `Int8` when it is unset.
-    pub fn from_env() -> candle_core::Result<Self> {
+    pub fn from_env() -> Result<Self, NluError> {
         match std::env::var(Self::VARIABLE) {
             Err(std::env::VarError::NotPresent) => Ok(Self::Int8),
             Ok(value) => value.parse(),
-            Err(e) => candle_core::bail!("{}: {e}", Self::VARIABLE),
+            Err(e) => Err(NluError::Setting(format!("{}: {e}", Self::VARIABLE))),
         }
     }
 }
 
 impl std::str::FromStr for Precision {
-    type Err = candle_core::Error;
+    type Err = NluError;
 
-    fn from_str(value: &str) -> candle_core::Result<Self> {
+    fn from_str(value: &str) -> Result<Self, NluError> {
         match value.trim().to_ascii_lowercase().as_str() {
             "int8" => Ok(Self::Int8),
             "f32" => Ok(Self::F32),
-            _ => candle_core::bail!("{} must be int8 or f32, not {value:?}", Self::VARIABLE),
+            _ => Err(NluError::Setting(format!(
+                "{} must be int8 or f32, not {value:?}",
+                Self::VARIABLE
+            ))),
         }
     }
 }
@@ -83,62 +87,70 @@ const F16_ROWS: usize = 11;
 /// Up to this many rows the `f32` product is taken transposed (see [`Dense::forward`]).
 const TRANSPOSED_ROWS: usize = 64;
 
-/// A dense layer with its weight stored transposed (`[inputs, outputs]`, contiguous) in
-/// `f32` and in `f16`, and where the CPU allows, in 8-bit integers ([`QuantDense`]);
-/// activations stay `f32` between layers.
-struct Dense {
-    weight_t: Tensor,
-    weight_t16: Tensor,
-    bias: Tensor,
-    int8: Option<QuantDense>,
+/// A dense layer: in 8-bit integers where asked for and the CPU allows ([`QuantDense`]),
+/// else with its weight stored transposed (`[inputs, outputs]`, contiguous) in `f32`
+/// and in `f16`. Activations stay `f32` between layers.
+enum Dense {
+    Int8(QuantDense),
+    Float {
+        weight_t: Tensor,
+        weight_t16: Tensor,
+        bias: Tensor,
+    },
 }
 
 impl Dense {
     fn new(linear: &Linear, precision: Precision) -> candle_core::Result<Self> {
-        let weight_t = linear.weight().t()?.contiguous()?;
-        let bias = linear.bias().expect("loaded with bias").clone();
-        let int8 = match precision {
-            Precision::Int8 => {
-                let (outputs, inputs) = linear.weight().dims2()?;
-                QuantDense::new(
-                    &linear.weight().flatten_all()?.to_vec1::<f32>()?,
-                    &bias.to_vec1::<f32>()?,
-                    outputs,
-                    inputs,
-                )
+        let bias = linear.bias().expect("loaded with bias");
+        if precision == Precision::Int8 {
+            let (outputs, inputs) = linear.weight().dims2()?;
+            let quantized = QuantDense::new(
+                &linear.weight().flatten_all()?.to_vec1::<f32>()?,
+                &bias.to_vec1::<f32>()?,
+                outputs,
+                inputs,
+            );
+            if let Some(quantized) = quantized {
+                return Ok(Self::Int8(quantized));
             }
-            Precision::F32 => None,
-        };
-        Ok(Self {
+        }
+        let weight_t = linear.weight().t()?.contiguous()?;
+        Ok(Self::Float {
             weight_t16: weight_t.to_dtype(DType::F16)?,
             weight_t,
-            bias,
-            int8,
+            bias: bias.clone(),
         })
     }
 
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         let (batch, tokens, inputs) = x.dims3()?;
-        if let Some(int8) = &self.int8 {
-            let out = int8.forward(&x.flatten_all()?.to_vec1::<f32>()?);
-            return Tensor::from_vec(out, (batch, tokens, int8.outputs()), x.device());
-        }
+        let (weight_t, weight_t16, bias) = match self {
+            Self::Int8(layer) => {
+                let out = layer.forward(&x.flatten_all()?.to_vec1::<f32>()?);
+                return Tensor::from_vec(out, (batch, tokens, layer.outputs()), x.device());
+            }
+            Self::Float {
+                weight_t,
+                weight_t16,
+                bias,
+            } => (weight_t, weight_t16, bias),
+        };
         let rows = x.reshape((batch * tokens, inputs))?;
         let out = if batch * tokens <= F16_ROWS {
             rows.to_dtype(DType::F16)?
-                .matmul(&self.weight_t16)?
+                .matmul(weight_t16)?
                 .to_dtype(DType::F32)?
         } else if batch * tokens <= TRANSPOSED_ROWS {
             // (W x^T)^T rather than x W^T: `weight_t` read as `[outputs, inputs]` is
             // column-major, the layout gemm's kernel reads without repacking it, so the
             // weights are not copied on every call (11% faster at 32 tokens).
-            self.weight_t.t()?.matmul(&rows.t()?)?.t()?.contiguous()?
+            weight_t.t()?.matmul(&rows.t()?)?.t()?.contiguous()?
         } else {
             // Batches: repacking pays for itself over many rows.
-            rows.matmul(&self.weight_t)?
+            rows.matmul(weight_t)?
         };
-        out.broadcast_add(&self.bias)?
-            .reshape((batch, tokens, self.weight_t.dim(1)?))
+        out.broadcast_add(bias)?
+            .reshape((batch, tokens, weight_t.dim(1)?))
     }
 }
 
@@ -373,7 +385,7 @@ impl Bert {
 
     /// How the dense layers multiply: `Int8` only where every one of them does.
     pub fn effective_precision(&self) -> Precision {
-        let all = |dense: &Dense| dense.int8.is_some();
+        let all = |dense: &Dense| matches!(dense, Dense::Int8(_));
         let int8 = self.layers.iter().all(|layer| {
             [
                 &layer.qkv,

@@ -80,11 +80,7 @@ impl Encoder {
     /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `dir`, with the
     /// precision `TANDEM_NLU_PRECISION` asks for (see [`Precision::from_env`]).
     pub fn load(dir: &Path) -> Result<Self, NluError> {
-        let precision = Precision::from_env().map_err(|e| NluError::BadModel {
-            dir: dir.to_owned(),
-            why: e.to_string(),
-        })?;
-        Self::load_with(dir, precision)
+        Self::load_with(dir, Precision::from_env()?)
     }
 
     /// Loads the encoder in `dir` with dense layers in `precision`.

@@ -49,6 +49,9 @@ pub enum NluError {
     Training(String),
     #[error("inference failed: {0}")]
     Inference(String),
+    /// A setting from the environment with a value it cannot take.
+    #[error("{0}")]
+    Setting(String),
 }
 
 /// Progress of long steps (embedding, training), for a progress bar.

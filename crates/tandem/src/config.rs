@@ -226,9 +226,13 @@ const SECTIONS: &[&str] = &[
     "ROUTING",
 ];
 
+/// `TANDEM_*` variables read elsewhere than the configuration: the encoder's directory
+/// for `tandem nlu` and how the encoder multiplies (`tandem_nlu::Precision`).
+const OTHER_VARIABLES: [&str; 2] = ["TANDEM_ENCODER_DIR", tandem_nlu::Precision::VARIABLE];
+
 /// Splits `TANDEM_*` variables into configuration settings (`TANDEM_<SECTION>__<KEY>`)
 /// and the names of others, which are ignored with a warning. `TANDEM_TEST_*` belongs to
-/// the test suite and is ignored silently.
+/// the test suite and [`OTHER_VARIABLES`] to other readers: both are passed over silently.
 fn tandem_env(
     vars: impl Iterator<Item = (String, String)>,
 ) -> (HashMap<String, String>, Vec<String>) {
@@ -241,7 +245,7 @@ fn tandem_env(
         let section = rest.split("__").next().unwrap_or_default();
         if rest.contains("__") && SECTIONS.contains(&section) {
             settings.insert(name, value);
-        } else if !rest.starts_with("TEST_") {
+        } else if !rest.starts_with("TEST_") && !OTHER_VARIABLES.contains(&name.as_str()) {
             ignored.push(name);
         }
     }
@@ -426,6 +430,7 @@ mod tests {
         let vars = [
             ("TANDEM_SERVER__ADDR", "127.0.0.1:1"),
             ("TANDEM_TEST_POSTGRES", "postgres://x"),
+            ("TANDEM_NLU_PRECISION", "f32"),
             ("TANDEM_SEVER__ADDR", "typo"),
             ("PATH", "/bin"),
         ];

@@ -173,6 +173,9 @@ enum LedgerCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // A wrong value stops every command here, rather than the server falling back to
+    // lexical-only understanding when its encoder will not load.
+    tandem_nlu::Precision::from_env()?;
     match cli.command {
         Command::PrintDefaultConfig => {
             print!("{}", config::Config::default_toml());
