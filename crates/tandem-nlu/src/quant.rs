@@ -172,6 +172,7 @@ mod simd {
     use super::{LANES, PANELS, QuantDense, ROWS, TILES_PER_BLOCK, pack_rows};
     use pulp::x86::V3;
     use pulp::{NullaryFnOnce, as_arrays, cast};
+    use rayon::prelude::*;
     use std::arch::x86_64::{__m128i, __m256, __m256i};
 
     pub(super) fn available() -> bool {
@@ -180,13 +181,30 @@ mod simd {
 
     pub(super) fn forward(layer: &QuantDense, x: &[f32], rows: usize, out: &mut [f32]) {
         let simd = V3::try_new().expect("QuantDense is only built where AVX2 and FMA are");
-        simd.vectorize(Forward {
-            simd,
-            layer,
-            x,
-            rows,
-            out,
-        });
+        let block = ROWS * TILES_PER_BLOCK;
+        if rows <= block {
+            simd.vectorize(Forward {
+                simd,
+                layer,
+                x,
+                rows,
+                out,
+            });
+            return;
+        }
+        // Batches: blocks of rows on rayon's threads, as candle's gemm spreads its `f32`
+        // products (a single text's pool has one thread and runs them in turn).
+        out.par_chunks_mut(block * layer.outputs)
+            .zip(x.par_chunks(block * layer.inputs))
+            .for_each(|(out, x)| {
+                simd.vectorize(Forward {
+                    simd,
+                    layer,
+                    x,
+                    rows: x.len() / layer.inputs,
+                    out,
+                });
+            });
     }
 
     struct Forward<'a> {
