@@ -1,17 +1,19 @@
 //! Dense layers in integers: weights in 8 bits, activations in 16 (W8A16), products
-//! summed in 32-bit integers with AVX2's `vpmaddwd`, which multiplies sixteen pairs of
-//! 16-bit integers per instruction where an `f32` FMA multiplies eight.
+//! summed in 32-bit integers with `vpmaddwd`, which multiplies sixteen pairs of 16-bit
+//! integers per 256 bits where an `f32` FMA multiplies eight.
 //!
 //! Each output's weights are scaled to -127..=127 once at load; each row of activations
 //! is scaled to -4095..=4095 when it arrives, so a row's outliers cost that row alone
 //! some precision. The bound keeps every sum in `i32`: `inputs * 127 * 4095` fits for
-//! up to 4,096 inputs. The products run on 8 outputs at a time: a row's pair of inputs
-//! `(2k, 2k+1)`, broadcast to all lanes, meets each output's pair of weights for the
-//! same inputs, packed into one 32-bit lane.
+//! up to 4,096 inputs. The products run on a vector of outputs at a time: a row's pair
+//! of inputs `(2k, 2k+1)`, broadcast to all lanes, meets each output's pair of weights
+//! for the same inputs, packed into one 32-bit lane.
 //!
-//! Only x86-64 with AVX2 and FMA (checked at run time) takes this path; elsewhere the
-//! encoder keeps its `f32` products. `candle`'s own 8-bit products (`QMatMul`) were
-//! measured 3x slower than `f32` here: their x86 fast path needs AVX-512 VNNI.
+//! Two kernels, chosen at run time: AVX-512 (F and BW; 16 outputs a vector) where the
+//! CPU has it, else AVX2 with FMA (8 outputs a vector). Elsewhere the encoder keeps its
+//! `f32` products. `candle`'s own 8-bit products (`QMatMul`) were measured 3x slower
+//! than `f32` on an AVX2 CPU: their x86 fast path needs AVX-512 VNNI, whose intrinsics
+//! `pulp` does not wrap (and the workspace forbids `unsafe`).
 
 /// The largest weight after scaling.
 const WEIGHT_MAX: f32 = 127.0;
@@ -19,95 +21,150 @@ const WEIGHT_MAX: f32 = 127.0;
 const ACTIVATION_MAX: f32 = 4095.0;
 /// The most inputs whose products are certain to fit an `i32`.
 const MAX_INPUTS: usize = 4096;
-/// Outputs per vector.
-const LANES: usize = 8;
-/// Vectors of outputs (panels) a tile computes: with [`ROWS`] rows, 9 vectors of sums,
-/// 3 of weights and a broadcast row value fit AVX2's 16 registers without spilling.
-const PANELS: usize = 3;
-/// Rows a tile computes.
-const ROWS: usize = 3;
-/// Tiles of rows that meet one group of panels before the next group: 48 rows, whose
-/// packed activations (at most 4096 inputs: 384 KB) stay in a core's L2 cache while the
-/// weights go by.
-const TILES_PER_BLOCK: usize = 16;
+/// Rows that meet one group of panels before the next group: their packed activations
+/// (at most 4096 inputs: 384 KB) stay in a core's L2 cache while the weights go by.
+/// Batches of more rows are split into blocks of this many for rayon's threads.
+const BLOCK_ROWS: usize = 48;
+
+/// The instruction set a layer is packed for, and so the shape of its tiles: a tile is
+/// `rows` rows of activations against `panels` vectors of `lanes` outputs, whose sums
+/// stay in registers while the inputs go by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// AVX2 and FMA: 8 outputs a vector; 3 rows x 3 vectors of sums, 3 of weights and a
+    /// broadcast row value fill 13 of the 16 registers without spilling.
+    Avx2,
+    /// AVX-512 F and BW: 16 outputs a vector; up to 6 rows x 4 vectors of sums, 4 of
+    /// weights and a broadcast take 29 of the 32 registers. A layer's rows go in tiles
+    /// of 3 to 6 rows, whichever wastes least on padding.
+    Avx512,
+}
+
+#[derive(Clone, Copy)]
+struct Shape {
+    lanes: usize,
+    panels: usize,
+    rows: usize,
+}
+
+const AVX2: Shape = Shape {
+    lanes: 8,
+    panels: 3,
+    rows: 3,
+};
+const AVX512: Shape = Shape {
+    lanes: 16,
+    panels: 4,
+    rows: 6,
+};
+
+impl Kernel {
+    fn shape(self) -> Shape {
+        match self {
+            Self::Avx2 => AVX2,
+            Self::Avx512 => AVX512,
+        }
+    }
+
+    /// The widest kernel this CPU runs; `None` without AVX2 and FMA.
+    pub(crate) fn detect() -> Option<Self> {
+        simd::detect()
+    }
+}
+
+/// Packed weights, one entry a panel's weights for one pair of inputs.
+enum Packed {
+    Avx2(Vec<[i8; 2 * AVX2.lanes]>),
+    Avx512(Vec<[i8; 2 * AVX512.lanes]>),
+}
 
 /// A dense layer's weights and bias, quantized and packed for [`QuantDense::forward`].
 pub(crate) struct QuantDense {
     inputs: usize,
     outputs: usize,
-    /// Groups of [`PANELS`] panels of 8 outputs, the last padded with zero weights.
+    /// Groups of `panels` panels of `lanes` outputs, the last padded with zero weights.
     /// For each pair of inputs `k`, a group holds its panels one after another, and a
-    /// panel its outputs' two weights each: `weights[(group * pairs + k) * PANELS + v]`
-    /// holds, at `2j` and `2j + 1`, the weights of output `8 (group * PANELS + v) + j`
+    /// panel its outputs' two weights each: `weights[(group * pairs + k) * panels + v]`
+    /// holds, at `2j` and `2j + 1`, the weights of output `lanes (group * panels + v) + j`
     /// for inputs `2k` and `2k + 1`. Widened to `i16` as they are read, they make the
     /// lanes `vpmaddwd` multiplies; stored in 8 bits they take half the memory traffic.
-    weights: Vec<[i8; 2 * LANES]>,
-    /// Per output, by panel: the weight scale (a weight is its integer times the scale)
-    /// and the bias; zero in padding.
-    scales: Vec<[f32; LANES]>,
-    bias: Vec<[f32; LANES]>,
+    weights: Packed,
+    /// Per output, in panel order: the weight scale (a weight is its integer times the
+    /// scale) and the bias; zero in padding.
+    scales: Vec<f32>,
+    bias: Vec<f32>,
 }
 
 impl QuantDense {
-    /// Quantizes `weight` (`[outputs, inputs]`, row-major) and `bias` (`outputs`).
-    /// `None` where this CPU lacks AVX2 or FMA, or the shape does not fit the kernel
-    /// (an odd number of inputs, outputs not a multiple of 8, more than 4,096 inputs).
+    /// Quantizes `weight` (`[outputs, inputs]`, row-major) and `bias` (`outputs`) for
+    /// the widest kernel this CPU runs. `None` where it lacks AVX2 or FMA, or the shape
+    /// does not fit a kernel (an odd number of inputs, outputs not a multiple of 8,
+    /// more than 4,096 inputs).
     pub(crate) fn new(weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Option<Self> {
-        if !simd::available()
+        Self::for_kernel(Kernel::detect()?, weight, bias, outputs, inputs)
+    }
+
+    /// As [`QuantDense::new`], for `kernel`; a layer whose outputs AVX-512's vectors
+    /// do not divide takes the AVX2 kernel. `None` where the CPU cannot run it.
+    pub(crate) fn for_kernel(
+        kernel: Kernel,
+        weight: &[f32],
+        bias: &[f32],
+        outputs: usize,
+        inputs: usize,
+    ) -> Option<Self> {
+        let kernel = match kernel {
+            Kernel::Avx512 if !outputs.is_multiple_of(AVX512.lanes) => Kernel::Avx2,
+            kernel => kernel,
+        };
+        if !simd::runs(kernel)
             || !inputs.is_multiple_of(2)
-            || !outputs.is_multiple_of(LANES)
+            || !outputs.is_multiple_of(kernel.shape().lanes)
             || inputs > MAX_INPUTS
             || weight.len() != outputs * inputs
             || bias.len() != outputs
         {
             return None;
         }
-        Some(Self::pack(weight, bias, outputs, inputs))
+        Some(Self::pack(kernel, weight, bias, outputs, inputs))
     }
 
-    fn pack(weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Self {
-        let pairs = inputs / 2;
+    fn pack(kernel: Kernel, weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Self {
         let mut quantized = vec![0i16; outputs * inputs];
         let mut scale = vec![0f32; outputs];
         for (o, row) in weight.chunks_exact(inputs).enumerate() {
             scale[o] = quantize_row(row, WEIGHT_MAX, &mut quantized[o * inputs..][..inputs]);
         }
-        let groups = (outputs / LANES).div_ceil(PANELS);
-        let mut weights = Vec::with_capacity(groups * pairs * PANELS);
-        for group in 0..groups {
-            for k in 0..pairs {
-                for v in 0..PANELS {
-                    weights.push(std::array::from_fn(|i| {
-                        let output = (group * PANELS + v) * LANES + i / 2;
-                        if output < outputs {
-                            // Within -127..=127 by construction.
-                            quantized[output * inputs + 2 * k + i % 2] as i8
-                        } else {
-                            0
-                        }
-                    }));
-                }
-            }
-        }
-        let by_panel = |values: &[f32]| -> Vec<[f32; LANES]> {
-            let mut panels: Vec<[f32; LANES]> = values
-                .chunks_exact(LANES)
-                .map(|chunk| chunk.try_into().expect("chunks of LANES"))
-                .collect();
-            panels.resize(groups * PANELS, [0.0; LANES]);
-            panels
+        let Shape { lanes, panels, .. } = kernel.shape();
+        let padded = (outputs / lanes).div_ceil(panels) * panels * lanes;
+        let pad = |values: &[f32]| -> Vec<f32> {
+            let mut values = values.to_vec();
+            values.resize(padded, 0.0);
+            values
         };
         Self {
             inputs,
             outputs,
-            weights,
-            scales: by_panel(&scale),
-            bias: by_panel(bias),
+            weights: match kernel {
+                Kernel::Avx2 => Packed::Avx2(pack_weights(&quantized, outputs, inputs, panels)),
+                Kernel::Avx512 => Packed::Avx512(pack_weights(&quantized, outputs, inputs, panels)),
+            },
+            scales: pad(&scale),
+            bias: pad(bias),
         }
     }
 
     pub(crate) fn outputs(&self) -> usize {
         self.outputs
+    }
+
+    /// The kernel the layer is packed for.
+    #[cfg(test)]
+    fn kernel(&self) -> Kernel {
+        match self.weights {
+            Packed::Avx2(_) => Kernel::Avx2,
+            Packed::Avx512(_) => Kernel::Avx512,
+        }
     }
 
     /// `x W^T + b` for `x` `[rows, inputs]`, row-major; `[rows, outputs]` out.
@@ -118,6 +175,35 @@ impl QuantDense {
         simd::forward(self, x, rows, &mut out);
         out
     }
+}
+
+/// Lays out quantized weights (`[outputs, inputs]`, each within -127..=127) in groups
+/// of `panels` panels of `BYTES / 2` outputs, as [`QuantDense::weights`] describes.
+fn pack_weights<const BYTES: usize>(
+    quantized: &[i16],
+    outputs: usize,
+    inputs: usize,
+    panels: usize,
+) -> Vec<[i8; BYTES]> {
+    let (lanes, pairs) = (BYTES / 2, inputs / 2);
+    let groups = (outputs / lanes).div_ceil(panels);
+    let mut weights = Vec::with_capacity(groups * pairs * panels);
+    for group in 0..groups {
+        for k in 0..pairs {
+            for v in 0..panels {
+                weights.push(std::array::from_fn(|i| {
+                    let output = (group * panels + v) * lanes + i / 2;
+                    if output < outputs {
+                        // Within -127..=127 by construction.
+                        quantized[output * inputs + 2 * k + i % 2] as i8
+                    } else {
+                        0
+                    }
+                }));
+            }
+        }
+    }
+    weights
 }
 
 /// Scales `row` to `-max..=max`, rounds it into `out`, and returns the scale (a value is
@@ -140,25 +226,25 @@ fn pack_pair(low: i16, high: i16) -> i32 {
     (i32::from(high) << 16) | i32::from(low as u16)
 }
 
-/// Quantizes `x` (`rows` rows of `inputs`) row by row and packs it for the kernel: tiles
-/// of [`ROWS`] rows (the last padded with zero rows), and within a tile, for each pair
-/// of inputs `k`, the tile's rows one after another. Returns the packed pairs and each
-/// row's scale (zero in padding).
+/// Quantizes `x` (`rows` rows of `inputs`) row by row and packs it for a kernel: tiles
+/// of `tile_rows` rows (the last padded with zero rows), and within a tile, for each
+/// pair of inputs `k`, the tile's rows one after another. Returns the packed pairs and
+/// each row's scale (zero in padding).
 #[inline(always)]
-fn pack_rows(x: &[f32], rows: usize, inputs: usize) -> (Vec<i32>, Vec<f32>) {
+fn pack_rows(x: &[f32], rows: usize, inputs: usize, tile_rows: usize) -> (Vec<i32>, Vec<f32>) {
     let pairs = inputs / 2;
-    let tiles = rows.div_ceil(ROWS);
-    let mut packed = vec![0i32; tiles * pairs * ROWS];
-    let mut scales = vec![0f32; tiles * ROWS];
+    let tiles = rows.div_ceil(tile_rows);
+    let mut packed = vec![0i32; tiles * pairs * tile_rows];
+    let mut scales = vec![0f32; tiles * tile_rows];
     let mut row_q = vec![0i16; inputs];
     for (row, values) in x.chunks_exact(inputs).enumerate() {
         scales[row] = quantize_row(values, ACTIVATION_MAX, &mut row_q);
-        let (tile, r) = (row / ROWS, row % ROWS);
-        let tile_pairs = &mut packed[tile * pairs * ROWS..][..pairs * ROWS];
+        let (tile, r) = (row / tile_rows, row % tile_rows);
+        let tile_pairs = &mut packed[tile * pairs * tile_rows..][..pairs * tile_rows];
         for (slot, pair) in tile_pairs
             .iter_mut()
             .skip(r)
-            .step_by(ROWS)
+            .step_by(tile_rows)
             .zip(row_q.chunks_exact(2))
         {
             *slot = pack_pair(pair[0], pair[1]);
@@ -169,53 +255,135 @@ fn pack_rows(x: &[f32], rows: usize, inputs: usize) -> (Vec<i32>, Vec<f32>) {
 
 #[cfg(target_arch = "x86_64")]
 mod simd {
-    use super::{LANES, PANELS, QuantDense, ROWS, TILES_PER_BLOCK, pack_rows};
-    use pulp::x86::V3;
-    use pulp::{NullaryFnOnce, as_arrays, cast};
+    use super::{AVX512, BLOCK_ROWS, Kernel, Packed, QuantDense, pack_rows};
+    use avx512::Wide;
+    use pulp::NullaryFnOnce;
+    use pulp::x86::{V3, V4};
     use rayon::prelude::*;
-    use std::arch::x86_64::{__m128i, __m256, __m256i};
 
-    pub(super) fn available() -> bool {
-        V3::try_new().is_some()
+    pub(super) fn detect() -> Option<Kernel> {
+        if V4::try_new().is_some() {
+            Some(Kernel::Avx512)
+        } else if V3::try_new().is_some() {
+            Some(Kernel::Avx2)
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn runs(kernel: Kernel) -> bool {
+        match kernel {
+            Kernel::Avx2 => V3::try_new().is_some(),
+            Kernel::Avx512 => V4::try_new().is_some(),
+        }
     }
 
     pub(super) fn forward(layer: &QuantDense, x: &[f32], rows: usize, out: &mut [f32]) {
-        let simd = V3::try_new().expect("QuantDense is only built where AVX2 and FMA are");
-        let block = ROWS * TILES_PER_BLOCK;
-        if rows <= block {
-            simd.vectorize(Forward {
-                simd,
-                layer,
-                x,
-                rows,
-                out,
-            });
+        if rows <= BLOCK_ROWS {
+            block(layer, x, rows, out);
             return;
         }
         // Batches: blocks of rows on rayon's threads, as candle's gemm spreads its `f32`
         // products (a single text's pool has one thread and runs them in turn).
-        out.par_chunks_mut(block * layer.outputs)
-            .zip(x.par_chunks(block * layer.inputs))
-            .for_each(|(out, x)| {
-                simd.vectorize(Forward {
-                    simd,
-                    layer,
-                    x,
-                    rows: x.len() / layer.inputs,
-                    out,
-                });
-            });
+        out.par_chunks_mut(BLOCK_ROWS * layer.outputs)
+            .zip(x.par_chunks(BLOCK_ROWS * layer.inputs))
+            .for_each(|(out, x)| block(layer, x, x.len() / layer.inputs, out));
     }
 
-    struct Forward<'a> {
-        simd: V3,
+    fn block(layer: &QuantDense, x: &[f32], rows: usize, out: &mut [f32]) {
+        match &layer.weights {
+            Packed::Avx2(weights) => {
+                let simd = V3::try_new().expect("packed for AVX2 where the CPU has it");
+                simd.vectorize(Block {
+                    simd,
+                    layer,
+                    weights,
+                    x,
+                    rows,
+                    out,
+                });
+            }
+            Packed::Avx512(weights) => {
+                let simd = V4::try_new().expect("packed for AVX-512 where the CPU has it");
+                // AVX-512 has registers for tiles of up to 6 rows; fewer rows a tile
+                // waste less on padding where the rows do not divide by 6.
+                fn wide<const R: usize>(
+                    simd: V4,
+                    (layer, weights): (&QuantDense, &[[i8; 2 * AVX512.lanes]]),
+                    x: &[f32],
+                    rows: usize,
+                    out: &mut [f32],
+                ) {
+                    simd.vectorize(Block {
+                        simd: Wide::<R>(simd),
+                        layer,
+                        weights,
+                        x,
+                        rows,
+                        out,
+                    });
+                }
+                let packed = (layer, weights.as_slice());
+                match wide_tile_rows(rows) {
+                    3 => wide::<3>(simd, packed, x, rows, out),
+                    4 => wide::<4>(simd, packed, x, rows, out),
+                    5 => wide::<5>(simd, packed, x, rows, out),
+                    _ => wide::<6>(simd, packed, x, rows, out),
+                }
+            }
+        }
+    }
+
+    /// The rows of AVX-512 tiles for `rows` rows: the fewest tiles' worth of work,
+    /// counting a tile of `r` rows as `r + 1` (the weights it widens cost about a row).
+    pub(super) fn wide_tile_rows(rows: usize) -> usize {
+        (3..=AVX512.rows)
+            .rev()
+            .min_by_key(|&r| rows.div_ceil(r) * (r + 1))
+            .expect("a range of sizes")
+    }
+
+    /// What a kernel does with one tile: sum its products, then scale them back to
+    /// `f32` and store them.
+    trait Tiles: Copy {
+        /// Rows a tile computes.
+        const ROWS: usize;
+        /// Vectors of outputs a tile computes.
+        const PANELS: usize;
+        /// Outputs a vector.
+        const LANES: usize;
+        /// A panel's weights for one pair of inputs.
+        type Panel;
+        /// A tile's sums, `[[vector; PANELS]; ROWS]`.
+        type Sums;
+
+        /// One tile's packed rows (`ROWS` per pair of inputs) against one group's
+        /// panels (`PANELS` per pair); the sums stay in registers.
+        fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums;
+
+        /// Writes to `out` row `r`'s sums for panel `v` times `scales` (per output) and
+        /// `row_scale`, plus `bias`.
+        fn store(
+            self,
+            sums: &Self::Sums,
+            at: (usize, usize),
+            scales: (&[f32], f32),
+            bias: &[f32],
+            out: &mut [f32],
+        );
+    }
+
+    /// Up to [`BLOCK_ROWS`] rows through one layer, tile by tile, group by group.
+    struct Block<'a, S: Tiles> {
+        simd: S,
         layer: &'a QuantDense,
+        weights: &'a [S::Panel],
         x: &'a [f32],
         rows: usize,
         out: &'a mut [f32],
     }
 
-    impl NullaryFnOnce for Forward<'_> {
+    impl<S: Tiles> NullaryFnOnce for Block<'_, S> {
         type Output = ();
 
         #[inline(always)]
@@ -223,84 +391,158 @@ mod simd {
             let Self {
                 simd,
                 layer,
+                weights,
                 x,
                 rows,
                 out,
             } = self;
-            let pairs = layer.inputs / 2;
-            let (packed, row_scales) = pack_rows(x, rows, layer.inputs);
-            let tiles = rows.div_ceil(ROWS);
-            let groups = layer.scales.len() / PANELS;
-            for first in (0..tiles).step_by(TILES_PER_BLOCK) {
-                for group in 0..groups {
-                    let weights = &layer.weights[group * pairs * PANELS..][..pairs * PANELS];
-                    for tile in first..tiles.min(first + TILES_PER_BLOCK) {
-                        let sums = products(
-                            simd,
-                            &packed[tile * pairs * ROWS..][..pairs * ROWS],
-                            weights,
-                        );
-                        store(simd, layer, &sums, (tile, &row_scales), (group, rows), out);
+            let (inputs, outputs) = (layer.inputs, layer.outputs);
+            let pairs = inputs / 2;
+            let (packed, row_scales) = pack_rows(x, rows, inputs, S::ROWS);
+            let tiles = rows.div_ceil(S::ROWS);
+            let groups = layer.scales.len() / (S::PANELS * S::LANES);
+            for group in 0..groups {
+                let weights = &weights[group * pairs * S::PANELS..][..pairs * S::PANELS];
+                for tile in 0..tiles {
+                    let x = &packed[tile * pairs * S::ROWS..][..pairs * S::ROWS];
+                    let sums = simd.products(x, weights);
+                    for v in 0..S::PANELS {
+                        let first = (group * S::PANELS + v) * S::LANES;
+                        if first >= outputs {
+                            break;
+                        }
+                        let scales = &layer.scales[first..][..S::LANES];
+                        let bias = &layer.bias[first..][..S::LANES];
+                        for r in 0..S::ROWS {
+                            let row = tile * S::ROWS + r;
+                            if row >= rows {
+                                break;
+                            }
+                            let out = &mut out[row * outputs + first..][..S::LANES];
+                            simd.store(&sums, (r, v), (scales, row_scales[row]), bias, out);
+                        }
                     }
                 }
             }
         }
     }
 
-    /// One tile's rows against one group's panels: `ROWS * PANELS` vectors of sums stay
-    /// in registers while the pairs of inputs go by.
-    #[inline(always)]
-    fn products(simd: V3, x: &[i32], weights: &[[i8; 2 * LANES]]) -> [[__m256i; PANELS]; ROWS] {
-        let (x, _) = as_arrays::<ROWS, _>(x);
-        let (weights, _) = as_arrays::<PANELS, _>(weights);
-        let mut sums = [[simd.avx._mm256_setzero_si256(); PANELS]; ROWS];
-        for (x, weights) in x.iter().zip(weights) {
-            let weights: [__m256i; PANELS] =
-                weights.map(|w| simd.avx2._mm256_cvtepi8_epi16(cast::<_, __m128i>(w)));
-            for (sums, &pair) in sums.iter_mut().zip(x) {
-                let pair = simd.avx._mm256_set1_epi32(pair);
-                for (sum, &weights) in sums.iter_mut().zip(&weights) {
-                    *sum = simd
-                        .avx2
-                        ._mm256_add_epi32(*sum, simd.avx2._mm256_madd_epi16(pair, weights));
+    mod avx2 {
+        use super::super::AVX2;
+        use super::Tiles;
+        use pulp::x86::V3;
+        use pulp::{as_arrays, cast};
+        use std::arch::x86_64::{__m128i, __m256i};
+
+        const LANES: usize = AVX2.lanes;
+        const PANELS: usize = AVX2.panels;
+        const ROWS: usize = AVX2.rows;
+
+        impl Tiles for V3 {
+            const ROWS: usize = ROWS;
+            const PANELS: usize = PANELS;
+            const LANES: usize = LANES;
+            type Panel = [i8; 2 * LANES];
+            type Sums = [[__m256i; PANELS]; ROWS];
+
+            #[inline(always)]
+            fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
+                let (x, _) = as_arrays::<ROWS, _>(x);
+                let (weights, _) = as_arrays::<PANELS, _>(weights);
+                let mut sums = [[self.avx._mm256_setzero_si256(); PANELS]; ROWS];
+                for (x, weights) in x.iter().zip(weights) {
+                    let weights: [__m256i; PANELS] =
+                        weights.map(|w| self.avx2._mm256_cvtepi8_epi16(cast::<_, __m128i>(w)));
+                    for (sums, &pair) in sums.iter_mut().zip(x) {
+                        let pair = self.avx._mm256_set1_epi32(pair);
+                        for (sum, &weights) in sums.iter_mut().zip(&weights) {
+                            let products = self.avx2._mm256_madd_epi16(pair, weights);
+                            *sum = self.avx2._mm256_add_epi32(*sum, products);
+                        }
+                    }
                 }
+                sums
+            }
+
+            #[inline(always)]
+            fn store(
+                self,
+                sums: &Self::Sums,
+                (r, v): (usize, usize),
+                (scales, row_scale): (&[f32], f32),
+                bias: &[f32],
+                out: &mut [f32],
+            ) {
+                let scales: [f32; LANES] = scales.try_into().expect("a panel's scales");
+                let bias: [f32; LANES] = bias.try_into().expect("a panel's biases");
+                let step = self
+                    .avx
+                    ._mm256_mul_ps(cast(scales), self.avx._mm256_set1_ps(row_scale));
+                let sums = self.avx._mm256_cvtepi32_ps(sums[r][v]);
+                let y: [f32; LANES] = cast(self.fma._mm256_fmadd_ps(sums, step, cast(bias)));
+                out.copy_from_slice(&y);
             }
         }
-        sums
     }
 
-    /// Scales a tile's sums back to `f32`, adds the bias and writes the rows and outputs
-    /// that are not padding.
-    #[inline(always)]
-    fn store(
-        simd: V3,
-        layer: &QuantDense,
-        sums: &[[__m256i; PANELS]; ROWS],
-        (tile, row_scales): (usize, &[f32]),
-        (group, rows): (usize, usize),
-        out: &mut [f32],
-    ) {
-        let outputs = layer.outputs;
-        for v in 0..PANELS {
-            let panel = group * PANELS + v;
-            if panel * LANES >= outputs {
-                break;
-            }
-            let scale: __m256 = cast(layer.scales[panel]);
-            let bias: __m256 = cast(layer.bias[panel]);
-            for (r, sums) in sums.iter().enumerate() {
-                let row = tile * ROWS + r;
-                if row >= rows {
-                    break;
+    mod avx512 {
+        use super::super::AVX512;
+        use super::Tiles;
+        use pulp::x86::V4;
+        use pulp::{as_arrays, cast};
+        use std::arch::x86_64::{__m256i, __m512i};
+
+        const LANES: usize = AVX512.lanes;
+        const PANELS: usize = AVX512.panels;
+
+        /// AVX-512 tiles of `ROWS` rows.
+        #[derive(Clone, Copy)]
+        pub(super) struct Wide<const ROWS: usize>(pub(super) V4);
+
+        impl<const ROWS: usize> Tiles for Wide<ROWS> {
+            const ROWS: usize = ROWS;
+            const PANELS: usize = PANELS;
+            const LANES: usize = LANES;
+            type Panel = [i8; 2 * LANES];
+            type Sums = [[__m512i; PANELS]; ROWS];
+
+            #[inline(always)]
+            fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
+                let (x, _) = as_arrays::<ROWS, _>(x);
+                let (weights, _) = as_arrays::<PANELS, _>(weights);
+                let mut sums = [[self.0.avx512f._mm512_setzero_si512(); PANELS]; ROWS];
+                for (x, weights) in x.iter().zip(weights) {
+                    let weights: [__m512i; PANELS] = weights
+                        .map(|w| self.0.avx512bw._mm512_cvtepi8_epi16(cast::<_, __m256i>(w)));
+                    for (sums, &pair) in sums.iter_mut().zip(x) {
+                        let pair = self.0.avx512f._mm512_set1_epi32(pair);
+                        for (sum, &weights) in sums.iter_mut().zip(&weights) {
+                            let products = self.0.avx512bw._mm512_madd_epi16(pair, weights);
+                            *sum = self.0.avx512f._mm512_add_epi32(*sum, products);
+                        }
+                    }
                 }
-                let step = simd
-                    .avx
-                    ._mm256_mul_ps(scale, simd.avx._mm256_set1_ps(row_scales[row]));
-                let y = simd
-                    .fma
-                    ._mm256_fmadd_ps(simd.avx._mm256_cvtepi32_ps(sums[v]), step, bias);
-                let y: [f32; LANES] = cast(y);
-                out[row * outputs + panel * LANES..][..LANES].copy_from_slice(&y);
+                sums
+            }
+
+            #[inline(always)]
+            fn store(
+                self,
+                sums: &Self::Sums,
+                (r, v): (usize, usize),
+                (scales, row_scale): (&[f32], f32),
+                bias: &[f32],
+                out: &mut [f32],
+            ) {
+                let scales: [f32; LANES] = scales.try_into().expect("a panel's scales");
+                let bias: [f32; LANES] = bias.try_into().expect("a panel's biases");
+                let step = self
+                    .0
+                    .avx512f
+                    ._mm512_mul_ps(cast(scales), self.0.avx512f._mm512_set1_ps(row_scale));
+                let sums = self.0.avx512f._mm512_cvtepi32_ps(sums[r][v]);
+                let y: [f32; LANES] = cast(self.0.avx512f._mm512_fmadd_ps(sums, step, cast(bias)));
+                out.copy_from_slice(&y);
             }
         }
     }
@@ -308,9 +550,13 @@ mod simd {
 
 #[cfg(not(target_arch = "x86_64"))]
 mod simd {
-    use super::QuantDense;
+    use super::{Kernel, QuantDense};
 
-    pub(super) fn available() -> bool {
+    pub(super) fn detect() -> Option<Kernel> {
+        None
+    }
+
+    pub(super) fn runs(_: Kernel) -> bool {
         false
     }
 
@@ -356,42 +602,79 @@ mod tests {
 
     #[test]
     fn integer_products_match_the_float_ones_for_every_tile_shape() {
-        let Some(_) = QuantDense::new(&[0.0; 16], &[0.0; 8], 8, 2) else {
+        let Some(widest) = Kernel::detect() else {
             eprintln!("this CPU has no AVX2: the f32 products stay in use");
             return;
         };
+        let kernels: &[Kernel] = match widest {
+            Kernel::Avx512 => &[Kernel::Avx2, Kernel::Avx512],
+            Kernel::Avx2 => {
+                eprintln!("this CPU has no AVX-512: only the AVX2 kernel is checked");
+                &[Kernel::Avx2]
+            }
+        };
         let mut rng = StdRng::seed_from_u64(3);
-        // 5 panels (a full group and one padded with a zero panel); rows 1..=9 cover full
-        // and padded tiles, 50 more than one block of tiles.
-        let (outputs, inputs) = (40, 96);
+        // 80 outputs: 10 AVX2 panels of 8 (three full groups of 3 and one padded) and 5
+        // AVX-512 panels of 16 (a full group of 4 and one padded). Rows 1..=13 cover
+        // full and padded tiles of 3 and of 6 rows; 50 and 100 more than one block.
+        let (outputs, inputs) = (80, 96);
         let weight: Vec<f32> = (0..outputs * inputs)
             .map(|_| rng.random_range(-0.2..0.2))
             .collect();
         let bias: Vec<f32> = (0..outputs).map(|_| rng.random_range(-1.0..1.0)).collect();
-        let layer = QuantDense::new(&weight, &bias, outputs, inputs).expect("fits");
-        for rows in (1..=9).chain([50]) {
-            let x: Vec<f32> = (0..rows * inputs)
-                .map(|i| {
-                    // An outlier in one column, as transformer activations have.
-                    if i % inputs == 7 {
-                        12.0
-                    } else {
-                        rng.random_range(-2.0..2.0)
-                    }
-                })
-                .collect();
-            let exact = reference(&weight, &bias, &x, inputs);
-            let quick = layer.forward(&x);
-            assert_eq!(quick.len(), rows * outputs);
-            let worst = exact
-                .iter()
-                .zip(&quick)
-                .map(|(e, q)| (e - q).abs())
-                .fold(0f32, f32::max);
-            // Weights to 1/254 of their range and activations to 1/8190: about 0.4% of
-            // a typical product sum's size here.
-            assert!(worst < 0.05, "{rows} rows: largest error {worst}");
+        for &kernel in kernels {
+            let layer =
+                QuantDense::for_kernel(kernel, &weight, &bias, outputs, inputs).expect("fits");
+            assert_eq!(layer.kernel(), kernel);
+            for rows in (1..=13).chain([50, 100]) {
+                let x: Vec<f32> = (0..rows * inputs)
+                    .map(|i| {
+                        // An outlier in one column, as transformer activations have.
+                        if i % inputs == 7 {
+                            12.0
+                        } else {
+                            rng.random_range(-2.0..2.0)
+                        }
+                    })
+                    .collect();
+                let exact = reference(&weight, &bias, &x, inputs);
+                let quick = layer.forward(&x);
+                assert_eq!(quick.len(), rows * outputs);
+                let worst = exact
+                    .iter()
+                    .zip(&quick)
+                    .map(|(e, q)| (e - q).abs())
+                    .fold(0f32, f32::max);
+                // Weights to 1/254 of their range and activations to 1/8190: about 0.4%
+                // of a typical product sum's size here.
+                assert!(
+                    worst < 0.05,
+                    "{kernel:?}, {rows} rows: largest error {worst}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn outputs_that_avx512_vectors_do_not_divide_take_the_avx2_kernel() {
+        if Kernel::detect() != Some(Kernel::Avx512) {
+            eprintln!("this CPU has no AVX-512");
+            return;
+        }
+        let layer = QuantDense::for_kernel(Kernel::Avx512, &[0.1; 24 * 4], &[0.0; 24], 24, 4)
+            .expect("fits AVX2");
+        assert_eq!(layer.kernel(), Kernel::Avx2);
+        let out = layer.forward(&[1.0, 1.0, 1.0, 1.0]);
+        assert!(out.iter().all(|y| (y - 0.4).abs() < 1e-3), "{out:?}");
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx512_tiles_fit_the_rows() {
+        let chosen: Vec<usize> = [1, 3, 6, 7, 12, 13, 24, 48]
+            .map(simd::wide_tile_rows)
+            .to_vec();
+        assert_eq!(chosen, [3, 3, 6, 4, 6, 5, 6, 6]);
     }
 
     #[test]
