@@ -309,7 +309,8 @@ mod simd {
                 // waste less on padding where the rows do not divide by 6.
                 fn wide<const R: usize>(
                     simd: V4,
-                    (layer, weights): (&QuantDense, &[[i8; 2 * AVX512.lanes]]),
+                    layer: &QuantDense,
+                    weights: &[[i8; 2 * AVX512.lanes]],
                     x: &[f32],
                     rows: usize,
                     out: &mut [f32],
@@ -323,12 +324,11 @@ mod simd {
                         out,
                     });
                 }
-                let packed = (layer, weights.as_slice());
                 match wide_tile_rows(rows) {
-                    3 => wide::<3>(simd, packed, x, rows, out),
-                    4 => wide::<4>(simd, packed, x, rows, out),
-                    5 => wide::<5>(simd, packed, x, rows, out),
-                    _ => wide::<6>(simd, packed, x, rows, out),
+                    3 => wide::<3>(simd, layer, weights, x, rows, out),
+                    4 => wide::<4>(simd, layer, weights, x, rows, out),
+                    5 => wide::<5>(simd, layer, weights, x, rows, out),
+                    _ => wide::<6>(simd, layer, weights, x, rows, out),
                 }
             }
         }
