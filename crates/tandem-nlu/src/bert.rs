@@ -15,8 +15,9 @@ use crate::quant::QuantDense;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
-    /// 8-bit weights and 16-bit activations summed in integers ([`QuantDense`]) where
-    /// the CPU has AVX2 and FMA; `f32` elsewhere.
+    /// Products of small integers summed in `i32` ([`QuantDense`]: 7-bit weights and
+    /// 8-bit activations with AVX2 and FMA, 8-bit weights and 16-bit activations with
+    /// AVX-512); `f32` on CPUs without AVX2.
     Int8,
     /// `f32` throughout (`f16` weights for the shortest texts).
     F32,
