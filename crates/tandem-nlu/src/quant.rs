@@ -113,25 +113,21 @@ impl Kernel {
     }
 }
 
-/// Packed weights, one entry a panel's weights for one lane of inputs (32 bytes: 8
-/// outputs x 4 inputs, or 16 outputs x 2 inputs).
-enum Packed {
-    Avx2(Vec<[i8; 32]>),
-    Avx512(Vec<[i8; 32]>),
-}
-
 /// A dense layer's weights and bias, quantized and packed for [`QuantDense::forward`].
 pub(crate) struct QuantDense {
     inputs: usize,
     outputs: usize,
+    /// The kernel the weights are packed for.
+    kernel: Kernel,
     /// Groups of `panels` panels of `lanes` outputs, the last padded with zero weights.
     /// For each lane of inputs `k` (the kernel's `n` inputs from `n k`), a group holds
     /// its panels one after another, and a panel its outputs' `n` weights each:
     /// `weights[(group * steps + k) * panels + v]` holds, at `n j..n (j + 1)`, the
     /// weights of output `lanes (group * panels + v) + j` for inputs `n k..n (k + 1)`.
     /// The AVX-512 kernel widens them to `i16` as it reads them; stored in 8 bits they
-    /// take half the memory traffic.
-    weights: Packed,
+    /// take half the memory traffic. One entry is a panel's weights for one lane of
+    /// inputs: 32 bytes, 8 outputs x 4 inputs (AVX2) or 16 outputs x 2 (AVX-512).
+    weights: Vec<[i8; 32]>,
     /// Per output, in panel order: the weight scale (a weight is its integer times the
     /// scale), the sum of the output's weights as quantized (for rows coded with an
     /// offset), and the bias; zero in padding.
@@ -194,14 +190,11 @@ impl QuantDense {
             values
         };
         let per_lane = shape.code.inputs_per_lane();
-        let packed = pack_weights(&quantized, outputs, inputs, (lanes, panels, per_lane));
         Self {
             inputs,
             outputs,
-            weights: match kernel {
-                Kernel::Avx2 => Packed::Avx2(packed),
-                Kernel::Avx512 => Packed::Avx512(packed),
-            },
+            kernel,
+            weights: pack_weights(&quantized, outputs, inputs, (lanes, panels, per_lane)),
             scales: pad(&scale),
             weight_sums: pad(&sums),
             bias: pad(bias),
@@ -210,15 +203,6 @@ impl QuantDense {
 
     pub(crate) fn outputs(&self) -> usize {
         self.outputs
-    }
-
-    /// The kernel the layer is packed for.
-    #[cfg(test)]
-    fn kernel(&self) -> Kernel {
-        match self.weights {
-            Packed::Avx2(_) => Kernel::Avx2,
-            Packed::Avx512(_) => Kernel::Avx512,
-        }
     }
 
     /// `x W^T + b` for `x` `[rows, inputs]`, row-major; `[rows, outputs]` out.
@@ -354,7 +338,7 @@ fn pack_rows(
 
 #[cfg(target_arch = "x86_64")]
 mod simd {
-    use super::{AVX512, BLOCK_ROWS, Kernel, Packed, QuantDense, RowCode, RowScale, pack_rows};
+    use super::{AVX512, BLOCK_ROWS, Kernel, QuantDense, RowCode, RowScale, pack_rows};
     use avx512::Wide;
     use pulp::NullaryFnOnce;
     use pulp::x86::{V3, V4};
@@ -390,8 +374,9 @@ mod simd {
     }
 
     fn block(layer: &QuantDense, x: &[f32], rows: usize, out: &mut [f32]) {
-        match &layer.weights {
-            Packed::Avx2(weights) => {
+        let weights = &layer.weights;
+        match layer.kernel {
+            Kernel::Avx2 => {
                 let simd = V3::try_new().expect("packed for AVX2 where the CPU has it");
                 simd.vectorize(Block {
                     simd,
@@ -402,7 +387,7 @@ mod simd {
                     out,
                 });
             }
-            Packed::Avx512(weights) => {
+            Kernel::Avx512 => {
                 let simd = V4::try_new().expect("packed for AVX-512 where the CPU has it");
                 // AVX-512 has registers for tiles of up to 6 rows; fewer rows a tile
                 // waste less on padding where the rows do not divide by 6.
@@ -816,7 +801,7 @@ mod tests {
     fn assert_within_bounds(kernel: Kernel, weight: &[f32], bias: &[f32], x: &[f32], what: &str) {
         let (outputs, inputs) = (bias.len(), weight.len() / bias.len());
         let layer = QuantDense::for_kernel(kernel, weight, bias, outputs, inputs).expect("fits");
-        assert_eq!(layer.kernel(), kernel);
+        assert_eq!(layer.kernel, kernel);
         let exact = reference(weight, bias, x, inputs);
         let quick = layer.forward(x);
         assert_eq!(quick.len(), exact.len());
@@ -915,7 +900,7 @@ mod tests {
         }
         let layer = QuantDense::for_kernel(Kernel::Avx512, &[0.1; 24 * 4], &[0.0; 24], 24, 4)
             .expect("fits AVX2");
-        assert_eq!(layer.kernel(), Kernel::Avx2);
+        assert_eq!(layer.kernel, Kernel::Avx2);
         let out = layer.forward(&[1.0, 1.0, 1.0, 1.0]);
         assert!(out.iter().all(|y| (y - 0.4).abs() < 1e-3), "{out:?}");
     }
