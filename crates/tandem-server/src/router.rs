@@ -236,14 +236,17 @@ struct Fingerprint(Vec<(ConversationId, u64, Option<AgentId>, Option<AgentId>)>)
 pub async fn pass(state: &AppState) -> Result<(), StoreError> {
     let router = &state.router;
     let now = state.clock.now();
-    let agents = state.store.agents().await?;
-    let by_id: HashMap<&AgentId, &AgentAccount> = agents.iter().map(|a| (&a.id, a)).collect();
-
-    // Conversations of people who left go back to the queue.
+    // Conversations of people who left go back to the queue. The conversations are read
+    // before the people: taking a conversation brings its taker online first, so a
+    // presence read after the assignment is never older than it. Read the other way
+    // round, a claim landing between the two reads met its taker still offline, and
+    // the conversation went straight back to the queue.
     let assigned = state
         .store
         .conversations_in_state(ConversationState::Assigned)
         .await?;
+    let agents = state.store.agents().await?;
+    let by_id: HashMap<&AgentId, &AgentAccount> = agents.iter().map(|a| (&a.id, a)).collect();
     let mut requeued = false;
     for c in &assigned {
         let gone = match c.assignee.as_ref().and_then(|a| by_id.get(a)) {

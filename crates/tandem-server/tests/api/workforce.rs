@@ -328,6 +328,47 @@ async fn one_claim_wins_and_only_the_holder_acts() {
 }
 
 #[tokio::test]
+async fn a_claim_that_brings_its_taker_online_keeps_the_conversation() {
+    // Taking a conversation brings an offline person online. Routing passes running
+    // meanwhile must not read the claim as the conversation of someone who left. The
+    // race is narrow: four rounds of 16 claims met it in most runs before the fix.
+    let app = demo_app(RoutingSettings::default()).await;
+    for round in 0..4 {
+        let mut chats = Vec::new();
+        let mut people = Vec::new();
+        for i in 0..16 {
+            chats.push(waiting(&app, "cus_oliver").await);
+            let name = format!("Agent {round} {i}");
+            people.push(app.person(&name, "en", "agent").await);
+        }
+        let state = app.state.clone();
+        let passes = tokio::spawn(async move {
+            loop {
+                tandem_server::router::pass(&state).await.unwrap();
+                tokio::task::yield_now().await;
+            }
+        });
+        let claims = people
+            .iter()
+            .zip(&chats)
+            .map(|(person, chat)| app.act(person, chat, "claim", json!({})));
+        for response in futures_util::future::join_all(claims).await {
+            assert_eq!(response.status(), 200);
+        }
+        passes.abort();
+        tandem_server::router::pass(&app.state).await.unwrap();
+        for (person, chat) in people.iter().zip(&chats) {
+            assert_eq!(
+                ids(&app.lists(person).await["assigned"]),
+                [chat.id.as_str()],
+                "round {round}: {} keeps what they took",
+                person.id
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn capacity_limits_claims() {
     let app = demo_app(RoutingSettings::default()).await;
     let sara = app.person("Sara Holm", "en", "agent").await;
@@ -668,10 +709,9 @@ async fn transfer_and_hand_back() {
     let sara = app.person("Sara Holm", "en,sv", "agent").await;
     let jonas = app.person("Jonas Keller", "en,de,sv", "agent").await;
     let chat = waiting(&app, "cus_anna").await;
-    assert_eq!(
-        app.act(&sara, &chat, "claim", json!({})).await.status(),
-        200
-    );
+    let claimed = app.act(&sara, &chat, "claim", json!({})).await;
+    let status = claimed.status();
+    assert_eq!(status, 200, "{}", claimed.text().await.unwrap());
 
     let offline = app
         .act(&sara, &chat, "transfer", json!({"agent_id": jonas.id}))
