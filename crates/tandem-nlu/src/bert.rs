@@ -16,8 +16,8 @@ use crate::quant::QuantDense;
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// Products of small integers summed in `i32` ([`QuantDense`]: 7-bit weights and
-    /// 8-bit activations with AVX2 and FMA, 8-bit weights and 16-bit activations with
-    /// AVX-512); `f32` on CPUs without AVX2.
+    /// 8-bit activations, with AVX2 and FMA or with AVX-512); `f32` on CPUs without
+    /// AVX2.
     Int8,
     /// `f32` throughout (`f16` weights for the shortest texts).
     F32,

@@ -1,36 +1,39 @@
-//! Dense layers in integers: weights in 7 or 8 bits, activations in 8 or 16, products
-//! summed in 32-bit integers. Two kernels, chosen at run time:
+//! Dense layers in integers: weights in 7 bits, activations in 8, products summed in
+//! 32-bit integers. Each output's weights are scaled once at load onto -63..=63; each
+//! row of activations is coded when it arrives, its own range, lowest to highest value,
+//! mapped onto 0..=255 (an offset and a step). That spends the 256 levels where the
+//! row's values are (the outputs of GELU, say, are rarely below -0.17), and a row's
+//! outliers cost that row alone some precision.
 //!
-//! - AVX2 (with FMA), 8 outputs a vector: 7-bit weights (-63..=63) and 8-bit
-//!   activations (0..=255). `vpmaddubsw` multiplies 32 pairs of bytes per 256 bits and
-//!   adds neighbours into `i16`; `vpmaddwd` against ones adds those into `i32`: 32
-//!   products in three instructions where 16-bit activations take four, and no
-//!   widening of the weights. With 7-bit weights the `i16` sums cannot saturate
-//!   (`2 * 255 * 63 = 32130`). A fifth less time a sentence than 8-bit weights with
-//!   16-bit activations on a Zen 3 core, for embeddings a little further from the
-//!   `f32` ones (cosine 0.9976 on average against 0.9996) and the same answers on
-//!   Banking77 (docs/benchmarks.md).
-//! - AVX-512 (F and BW), 16 outputs a vector: 8-bit weights (-127..=127) and 16-bit
-//!   activations (-4095..=4095), `vpmaddwd` on pairs.
+//! `vpmaddubsw` multiplies pairs of bytes, unsigned activations by signed weights, and
+//! adds neighbours into `i16`; `vpmaddwd` against ones adds those into `i32`. With
+//! 7-bit weights the `i16` sums cannot saturate (`2 * 255 * 63 = 32130`). A row's four
+//! bytes of inputs, broadcast to every 32-bit lane, meet each output's four weights for
+//! the same inputs, packed into one lane. Every sum fits an `i32` for up to 4,096 inputs
+//! (`4096 * 255 * 63`). Two kernels, chosen at run time, run the same arithmetic:
 //!
-//! Each output's weights are scaled once at load; each row of activations is scaled when
-//! it arrives, so a row's outliers cost that row alone some precision. The 8-bit code
-//! maps a row's own range, lowest to highest value, onto 0..=255 (an offset and a step),
-//! which spends its 256 levels where the row's values are: the outputs of GELU, say,
-//! are rarely below -0.17. Every sum fits an `i32` for up to 4,096 inputs
-//! (`4096 * 127 * 4095` and `4096 * 63 * 255`). The products run on a vector of outputs
-//! at a time: a row's lane of inputs (a pair, or four bytes), broadcast to all lanes,
-//! meets each output's weights for the same inputs, packed into one 32-bit lane.
+//! - AVX2 (with FMA): 8 outputs a vector, tiles of 3 rows x 3 vectors.
+//! - AVX-512 (F and BW): 16 outputs a vector, tiles of up to 6 rows x 4 vectors.
+//!
+//! Against `f32` the embeddings move a little (cosine 0.9976 on average over Banking77
+//! sentences) and the answers on Banking77 stay the same (docs/benchmarks.md).
 //!
 //! Elsewhere the encoder keeps its `f32` products. `candle`'s own 8-bit products
-//! (`QMatMul`) were measured 3x slower than `f32` on an AVX2 CPU: their x86 fast path
-//! needs AVX-512 VNNI, whose intrinsics `pulp` does not wrap (and the workspace forbids
-//! `unsafe`).
+//! (`QMatMul`) were measured 3x slower than `f32` on an AVX2 CPU. AVX-512 VNNI's
+//! `vpdpbusd` would do a lane's four products and their sum in one instruction, but
+//! `pulp` does not wrap it and the workspace forbids `unsafe`.
 
 /// The most inputs whose products are certain to fit an `i32`.
 const MAX_INPUTS: usize = 4096;
+/// Inputs that share one 32-bit lane: four bytes.
+const INPUTS_PER_LANE: usize = 4;
+/// The largest weight after scaling: 7 bits, so that two products of a byte of
+/// activation and a weight sum within `i16`.
+const WEIGHT_MAX: f32 = 63.0;
+/// The highest level of a row's 8-bit code.
+const CODE_MAX: f32 = 255.0;
 /// Rows that meet one group of panels before the next group: their packed activations
-/// (at most 4096 inputs: 384 KB) stay in a core's L2 cache while the weights go by.
+/// (at most 4096 inputs: 192 KB) stay in a core's L2 cache while the weights go by.
 /// Batches of more rows are split into blocks of this many for rayon's threads.
 const BLOCK_ROWS: usize = 48;
 
@@ -39,39 +42,14 @@ const BLOCK_ROWS: usize = 48;
 /// stay in registers while the inputs go by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kernel {
-    /// AVX2 and FMA: 8 outputs a vector, 7-bit weights and 8-bit activations; 3 rows x
-    /// 3 vectors of sums, 3 of weights, a broadcast row value, ones and a product fill
-    /// 15 of the 16 registers.
+    /// AVX2 and FMA: 8 outputs a vector; 3 rows x 3 vectors of sums, 3 of weights, a
+    /// broadcast row value, ones and a product fill 15 of the 16 registers.
     Avx2,
-    /// AVX-512 F and BW: 16 outputs a vector, 8-bit weights and 16-bit activations; up
-    /// to 6 rows x 4 vectors of sums, 4 of weights and a broadcast take 29 of the 32
-    /// registers. A layer's rows go in tiles of 3 to 6 rows, whichever wastes least on
-    /// padding.
+    /// AVX-512 F and BW: 16 outputs a vector; up to 6 rows x 4 vectors of sums, ones,
+    /// a broadcast and two products take 28 of the 32 registers, the weights read from
+    /// memory by the multiplies. A layer's rows go in tiles of 3 to 6 rows, whichever
+    /// wastes least on padding.
     Avx512,
-}
-
-/// How a kernel codes a row of activations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum RowCode {
-    /// Scaled to -4095..=4095 and rounded into `i16`; two inputs a 32-bit lane.
-    Signed16,
-    /// Mapped from the row's lowest..=highest value onto 0..=255; four inputs a lane.
-    Unsigned8,
-}
-
-impl RowCode {
-    /// The largest 16-bit activation after scaling.
-    const SIGNED_MAX: f32 = 4095.0;
-    /// The 8-bit code's highest level.
-    const UNSIGNED_MAX: f32 = 255.0;
-
-    /// Inputs that share one 32-bit lane.
-    fn inputs_per_lane(self) -> usize {
-        match self {
-            Self::Signed16 => 2,
-            Self::Unsigned8 => 4,
-        }
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -79,24 +57,17 @@ struct Shape {
     lanes: usize,
     panels: usize,
     rows: usize,
-    /// The largest weight after scaling.
-    weight_max: f32,
-    code: RowCode,
 }
 
 const AVX2: Shape = Shape {
     lanes: 8,
     panels: 3,
     rows: 3,
-    weight_max: 63.0,
-    code: RowCode::Unsigned8,
 };
 const AVX512: Shape = Shape {
     lanes: 16,
     panels: 4,
     rows: 6,
-    weight_max: 127.0,
-    code: RowCode::Signed16,
 };
 
 impl Kernel {
@@ -120,14 +91,12 @@ pub(crate) struct QuantDense {
     /// The kernel the weights are packed for.
     kernel: Kernel,
     /// Groups of `panels` panels of `lanes` outputs, the last padded with zero weights.
-    /// For each lane of inputs `k` (the kernel's `n` inputs from `n k`), a group holds
-    /// its panels one after another, and a panel its outputs' `n` weights each:
-    /// `weights[(group * steps + k) * panels + v]` holds, at `n j..n (j + 1)`, the
-    /// weights of output `lanes (group * panels + v) + j` for inputs `n k..n (k + 1)`.
-    /// The AVX-512 kernel widens them to `i16` as it reads them; stored in 8 bits they
-    /// take half the memory traffic. One entry is a panel's weights for one lane of
-    /// inputs: 32 bytes, 8 outputs x 4 inputs (AVX2) or 16 outputs x 2 (AVX-512).
-    weights: Vec<[i8; 32]>,
+    /// For each lane of inputs `k` (inputs `4 k..4 (k + 1)`), a group holds its panels
+    /// one after another, and a panel its outputs' four weights each: panel `v` of
+    /// group `g` for lane `k` starts at `((g * steps + k) * panels + v) * lanes * 4`
+    /// and holds, at `4 j..4 (j + 1)`, the weights of output `lanes (g * panels + v) + j`.
+    /// A panel for one lane of inputs is one vector: 32 bytes (AVX2) or 64 (AVX-512).
+    weights: Vec<i8>,
     /// Per output, in panel order: the weight scale (a weight is its integer times the
     /// scale), the sum of the output's weights as quantized (for rows coded with an
     /// offset), and the bias; zero in padding.
@@ -158,10 +127,9 @@ impl QuantDense {
             Kernel::Avx512 if !outputs.is_multiple_of(AVX512.lanes) => Kernel::Avx2,
             kernel => kernel,
         };
-        let shape = kernel.shape();
         if !simd::runs(kernel)
-            || !inputs.is_multiple_of(shape.code.inputs_per_lane())
-            || !outputs.is_multiple_of(shape.lanes)
+            || !inputs.is_multiple_of(INPUTS_PER_LANE)
+            || !outputs.is_multiple_of(kernel.shape().lanes)
             || inputs > MAX_INPUTS
             || weight.len() != outputs * inputs
             || bias.len() != outputs
@@ -172,29 +140,27 @@ impl QuantDense {
     }
 
     fn pack(kernel: Kernel, weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Self {
-        let shape = kernel.shape();
-        let mut quantized = vec![0i16; outputs * inputs];
+        let mut quantized = vec![0i8; outputs * inputs];
         let mut scale = vec![0f32; outputs];
         let mut sums = vec![0f32; outputs];
         for (o, row) in weight.chunks_exact(inputs).enumerate() {
             let row_q = &mut quantized[o * inputs..][..inputs];
-            scale[o] = quantize_row(row, shape.weight_max, row_q);
-            // Exact in `f32`: at most 4,096 x 127.
+            scale[o] = quantize_weights(row, row_q);
+            // Exact in `f32`: at most 4,096 x 63.
             sums[o] = scale[o] * row_q.iter().map(|&q| i32::from(q)).sum::<i32>() as f32;
         }
-        let Shape { lanes, panels, .. } = shape;
+        let Shape { lanes, panels, .. } = kernel.shape();
         let padded = (outputs / lanes).div_ceil(panels) * panels * lanes;
         let pad = |values: &[f32]| -> Vec<f32> {
             let mut values = values.to_vec();
             values.resize(padded, 0.0);
             values
         };
-        let per_lane = shape.code.inputs_per_lane();
         Self {
             inputs,
             outputs,
             kernel,
-            weights: pack_weights(&quantized, outputs, inputs, (lanes, panels, per_lane)),
+            weights: pack_weights(&quantized, outputs, inputs, (lanes, panels)),
             scales: pad(&scale),
             weight_sums: pad(&sums),
             bias: pad(bias),
@@ -215,49 +181,54 @@ impl QuantDense {
     }
 }
 
-/// Lays out quantized weights (`[outputs, inputs]`, each within -127..=127) in groups
-/// of `panels` panels of `lanes` outputs, `per_lane` inputs an output in each entry, as
-/// [`QuantDense::weights`] describes.
-fn pack_weights<const BYTES: usize>(
-    quantized: &[i16],
+/// Lays out quantized weights (`[outputs, inputs]`) in groups of `panels` panels of
+/// `lanes` outputs, as [`QuantDense::weights`] describes.
+fn pack_weights(
+    quantized: &[i8],
     outputs: usize,
     inputs: usize,
-    (lanes, panels, per_lane): (usize, usize, usize),
-) -> Vec<[i8; BYTES]> {
-    assert_eq!(lanes * per_lane, BYTES, "an entry holds a panel");
-    let steps = inputs / per_lane;
+    (lanes, panels): (usize, usize),
+) -> Vec<i8> {
+    let steps = inputs / INPUTS_PER_LANE;
     let groups = (outputs / lanes).div_ceil(panels);
-    let mut weights = Vec::with_capacity(groups * steps * panels);
+    let mut weights = Vec::with_capacity(groups * steps * panels * lanes * INPUTS_PER_LANE);
     for group in 0..groups {
         for k in 0..steps {
             for v in 0..panels {
-                weights.push(std::array::from_fn(|i| {
-                    let output = (group * panels + v) * lanes + i / per_lane;
+                for j in 0..lanes {
+                    let output = (group * panels + v) * lanes + j;
                     if output < outputs {
-                        // Within -127..=127 by construction.
-                        quantized[output * inputs + per_lane * k + i % per_lane] as i8
+                        let first = output * inputs + INPUTS_PER_LANE * k;
+                        weights.extend_from_slice(&quantized[first..][..INPUTS_PER_LANE]);
                     } else {
-                        0
+                        weights.extend([0; INPUTS_PER_LANE]);
                     }
-                }));
+                }
             }
         }
     }
     weights
 }
 
-/// Scales `row` to `-max..=max`, rounds it into `out`, and returns the scale (a value is
-/// its integer times the scale); an all-zero row gets scale 0.
-#[inline(always)]
-fn quantize_row(row: &[f32], max: f32, out: &mut [i16]) -> f32 {
+/// Scales an output's weights to `-63..=63`, rounds them into `out`, and returns the
+/// scale (a weight is its integer times the scale); all-zero weights get scale 0.
+fn quantize_weights(row: &[f32], out: &mut [i8]) -> f32 {
     let largest = row.iter().fold(0f32, |m, v| m.max(v.abs()));
-    let inverse = if largest > 0.0 { max / largest } else { 0.0 };
+    let inverse = if largest > 0.0 {
+        WEIGHT_MAX / largest
+    } else {
+        0.0
+    };
     for (q, v) in out.iter_mut().zip(row) {
         let t = v * inverse;
-        // Round half away from zero; `as` saturates, and |t| <= max anyway.
-        *q = (t + 0.5f32.copysign(t)) as i16;
+        // Round half away from zero; `as` saturates, and |t| <= 63 anyway.
+        *q = (t + 0.5f32.copysign(t)) as i8;
     }
-    if largest > 0.0 { largest / max } else { 0.0 }
+    if largest > 0.0 {
+        largest / WEIGHT_MAX
+    } else {
+        0.0
+    }
 }
 
 /// A row of activations as coded: a value is `offset + step * q` for its integer `q`.
@@ -270,13 +241,13 @@ struct RowScale {
 /// Maps `row` from its lowest..=highest value onto 0..=255, rounding into `out`. A row
 /// of one value gets step 0 and that value as its offset.
 #[inline(always)]
-fn quantize_row_unsigned(row: &[f32], out: &mut [u8]) -> RowScale {
+fn quantize_row(row: &[f32], out: &mut [u8]) -> RowScale {
     let (low, high) = row
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| {
             (l.min(v), h.max(v))
         });
-    let step = (high - low) / RowCode::UNSIGNED_MAX;
+    let step = (high - low) / CODE_MAX;
     let inverse = if step > 0.0 { step.recip() } else { 0.0 };
     for (q, v) in out.iter_mut().zip(row) {
         // Non-negative; `as` saturates at 255 should rounding overshoot.
@@ -288,49 +259,30 @@ fn quantize_row_unsigned(row: &[f32], out: &mut [u8]) -> RowScale {
     }
 }
 
-/// Two `i16` in one `i32` lane, `low` in the low half, as `vpmaddwd` reads them.
-#[inline(always)]
-fn pack_pair(low: i16, high: i16) -> i32 {
-    (i32::from(high) << 16) | i32::from(low as u16)
-}
-
-/// Quantizes `x` (`rows` rows of `inputs`) row by row in `code` and packs it for a
-/// kernel: tiles of `tile_rows` rows (the last padded with zero rows), and within a
-/// tile, for each lane of inputs `k`, the tile's rows one after another. Returns the
-/// packed lanes and each row's scale (zero in padding).
+/// Codes `x` (`rows` rows of `inputs`) row by row and packs it for a kernel: tiles of
+/// `tile_rows` rows (the last padded with zero rows), and within a tile, for each lane
+/// of inputs `k`, the tile's rows' four bytes one after another. Returns the packed
+/// lanes and each row's scale (zero in padding).
 #[inline(always)]
 fn pack_rows(
     x: &[f32],
     (rows, inputs): (usize, usize),
     tile_rows: usize,
-    code: RowCode,
 ) -> (Vec<i32>, Vec<RowScale>) {
-    let steps = inputs / code.inputs_per_lane();
+    let steps = inputs / INPUTS_PER_LANE;
     let tiles = rows.div_ceil(tile_rows);
     let mut packed = vec![0i32; tiles * steps * tile_rows];
     let mut scales = vec![RowScale::default(); tiles * tile_rows];
-    let mut signed = vec![0i16; inputs];
-    let mut unsigned = vec![0u8; inputs];
+    let mut coded = vec![0u8; inputs];
     for (row, values) in x.chunks_exact(inputs).enumerate() {
         let (tile, r) = (row / tile_rows, row % tile_rows);
         let slots = packed[tile * steps * tile_rows..][..steps * tile_rows]
             .iter_mut()
             .skip(r)
             .step_by(tile_rows);
-        match code {
-            RowCode::Signed16 => {
-                let step = quantize_row(values, RowCode::SIGNED_MAX, &mut signed);
-                scales[row] = RowScale { step, offset: 0.0 };
-                for (slot, pair) in slots.zip(signed.chunks_exact(2)) {
-                    *slot = pack_pair(pair[0], pair[1]);
-                }
-            }
-            RowCode::Unsigned8 => {
-                scales[row] = quantize_row_unsigned(values, &mut unsigned);
-                for (slot, four) in slots.zip(unsigned.chunks_exact(4)) {
-                    *slot = i32::from_le_bytes([four[0], four[1], four[2], four[3]]);
-                }
-            }
+        scales[row] = quantize_row(values, &mut coded);
+        for (slot, four) in slots.zip(coded.chunks_exact(INPUTS_PER_LANE)) {
+            *slot = i32::from_le_bytes([four[0], four[1], four[2], four[3]]);
         }
     }
     (packed, scales)
@@ -338,9 +290,10 @@ fn pack_rows(
 
 #[cfg(target_arch = "x86_64")]
 mod simd {
-    use super::{AVX512, BLOCK_ROWS, Kernel, QuantDense, RowCode, RowScale, pack_rows};
+    use super::{AVX512, BLOCK_ROWS, INPUTS_PER_LANE, Kernel, QuantDense, RowScale, pack_rows};
     use avx512::Wide;
     use pulp::NullaryFnOnce;
+    use pulp::bytemuck::{Pod, cast_slice};
     use pulp::x86::{V3, V4};
     use rayon::prelude::*;
 
@@ -374,14 +327,12 @@ mod simd {
     }
 
     fn block(layer: &QuantDense, x: &[f32], rows: usize, out: &mut [f32]) {
-        let weights = &layer.weights;
         match layer.kernel {
             Kernel::Avx2 => {
                 let simd = V3::try_new().expect("packed for AVX2 where the CPU has it");
                 simd.vectorize(Block {
                     simd,
                     layer,
-                    weights,
                     x,
                     rows,
                     out,
@@ -394,7 +345,6 @@ mod simd {
                 fn wide<const R: usize>(
                     simd: V4,
                     layer: &QuantDense,
-                    weights: &[[i8; 32]],
                     x: &[f32],
                     rows: usize,
                     out: &mut [f32],
@@ -402,24 +352,24 @@ mod simd {
                     simd.vectorize(Block {
                         simd: Wide::<R>(simd),
                         layer,
-                        weights,
                         x,
                         rows,
                         out,
                     });
                 }
                 match wide_tile_rows(rows) {
-                    3 => wide::<3>(simd, layer, weights, x, rows, out),
-                    4 => wide::<4>(simd, layer, weights, x, rows, out),
-                    5 => wide::<5>(simd, layer, weights, x, rows, out),
-                    _ => wide::<6>(simd, layer, weights, x, rows, out),
+                    3 => wide::<3>(simd, layer, x, rows, out),
+                    4 => wide::<4>(simd, layer, x, rows, out),
+                    5 => wide::<5>(simd, layer, x, rows, out),
+                    _ => wide::<6>(simd, layer, x, rows, out),
                 }
             }
         }
     }
 
     /// The rows of AVX-512 tiles for `rows` rows: the fewest tiles' worth of work,
-    /// counting a tile of `r` rows as `r + 1` (the weights it widens cost about a row).
+    /// counting a tile of `r` rows as `r + 1` (its loads of weights and its stores
+    /// cost about a row).
     pub(super) fn wide_tile_rows(rows: usize) -> usize {
         (3..=AVX512.rows)
             .rev()
@@ -445,10 +395,8 @@ mod simd {
         const PANELS: usize;
         /// Outputs a vector.
         const LANES: usize;
-        /// How the tile's rows are coded.
-        const CODE: RowCode;
-        /// A panel's weights for one lane of inputs.
-        type Panel;
+        /// A panel's weights for one lane of inputs: `LANES` outputs' four bytes.
+        type Panel: Pod;
         /// A tile's sums, `[[vector; PANELS]; ROWS]`.
         type Sums;
 
@@ -472,7 +420,6 @@ mod simd {
     struct Block<'a, S: Tiles> {
         simd: S,
         layer: &'a QuantDense,
-        weights: &'a [S::Panel],
         x: &'a [f32],
         rows: usize,
         out: &'a mut [f32],
@@ -486,14 +433,14 @@ mod simd {
             let Self {
                 simd,
                 layer,
-                weights,
                 x,
                 rows,
                 out,
             } = self;
             let (inputs, outputs) = (layer.inputs, layer.outputs);
-            let steps = inputs / S::CODE.inputs_per_lane();
-            let (packed, row_scales) = pack_rows(x, (rows, inputs), S::ROWS, S::CODE);
+            let steps = inputs / INPUTS_PER_LANE;
+            let weights: &[S::Panel] = cast_slice(&layer.weights);
+            let (packed, row_scales) = pack_rows(x, (rows, inputs), S::ROWS);
             let tiles = rows.div_ceil(S::ROWS);
             let groups = layer.scales.len() / (S::PANELS * S::LANES);
             for group in 0..groups {
@@ -526,7 +473,7 @@ mod simd {
     }
 
     mod avx2 {
-        use super::super::{AVX2, RowCode, RowScale};
+        use super::super::{AVX2, INPUTS_PER_LANE, RowScale};
         use super::{Column, Tiles};
         use pulp::x86::V3;
         use pulp::{as_arrays, cast};
@@ -540,8 +487,7 @@ mod simd {
             const ROWS: usize = ROWS;
             const PANELS: usize = PANELS;
             const LANES: usize = LANES;
-            const CODE: RowCode = AVX2.code;
-            type Panel = [i8; 4 * LANES];
+            type Panel = [i8; INPUTS_PER_LANE * LANES];
             type Sums = [[__m256i; PANELS]; ROWS];
 
             #[inline(always)]
@@ -596,11 +542,11 @@ mod simd {
     }
 
     mod avx512 {
-        use super::super::{AVX512, RowCode, RowScale};
+        use super::super::{AVX512, INPUTS_PER_LANE, RowScale};
         use super::{Column, Tiles};
         use pulp::x86::V4;
         use pulp::{as_arrays, cast};
-        use std::arch::x86_64::{__m256i, __m512i};
+        use std::arch::x86_64::__m512i;
 
         const LANES: usize = AVX512.lanes;
         const PANELS: usize = AVX512.panels;
@@ -613,23 +559,25 @@ mod simd {
             const ROWS: usize = ROWS;
             const PANELS: usize = PANELS;
             const LANES: usize = LANES;
-            const CODE: RowCode = AVX512.code;
-            type Panel = [i8; 2 * LANES];
+            type Panel = [i8; INPUTS_PER_LANE * LANES];
             type Sums = [[__m512i; PANELS]; ROWS];
 
             #[inline(always)]
             fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
+                let (f, bw) = (self.0.avx512f, self.0.avx512bw);
                 let (x, _) = as_arrays::<ROWS, _>(x);
                 let (weights, _) = as_arrays::<PANELS, _>(weights);
-                let mut sums = [[self.0.avx512f._mm512_setzero_si512(); PANELS]; ROWS];
+                let ones = f._mm512_set1_epi16(1);
+                let mut sums = [[f._mm512_setzero_si512(); PANELS]; ROWS];
                 for (x, weights) in x.iter().zip(weights) {
-                    let weights: [__m512i; PANELS] = weights
-                        .map(|w| self.0.avx512bw._mm512_cvtepi8_epi16(cast::<_, __m256i>(w)));
-                    for (sums, &pair) in sums.iter_mut().zip(x) {
-                        let pair = self.0.avx512f._mm512_set1_epi32(pair);
+                    let weights: [__m512i; PANELS] = weights.map(cast);
+                    for (sums, &four) in sums.iter_mut().zip(x) {
+                        // As the AVX2 kernel, 16 outputs a vector.
+                        let four = f._mm512_set1_epi32(four);
                         for (sum, &weights) in sums.iter_mut().zip(&weights) {
-                            let products = self.0.avx512bw._mm512_madd_epi16(pair, weights);
-                            *sum = self.0.avx512f._mm512_add_epi32(*sum, products);
+                            let pairs = bw._mm512_maddubs_epi16(four, weights);
+                            let products = bw._mm512_madd_epi16(pairs, ones);
+                            *sum = f._mm512_add_epi32(*sum, products);
                         }
                     }
                 }
@@ -698,32 +646,24 @@ mod tests {
     }
 
     #[test]
-    fn packing_puts_the_first_input_in_the_low_half() {
-        assert_eq!(pack_pair(1, 0), 1);
-        assert_eq!(pack_pair(0, 1), 1 << 16);
-        assert_eq!(pack_pair(-1, 0), 0xffff);
-        assert_eq!(pack_pair(0, -1), -65536);
-    }
-
-    #[test]
-    fn rounding_scales_the_largest_value_to_the_bound() {
-        let mut q = [0i16; 4];
-        let scale = quantize_row(&[0.5, -2.0, 0.01, 1.0], 127.0, &mut q);
-        assert_eq!(q, [32, -127, 1, 64]);
-        assert!((scale - 2.0 / 127.0).abs() < 1e-9);
-        let scale = quantize_row(&[0.0, 0.0], 127.0, &mut q[..2]);
+    fn weights_scale_the_largest_to_the_bound() {
+        let mut q = [0i8; 4];
+        let scale = quantize_weights(&[0.5, -2.0, 0.01, 1.0], &mut q);
+        assert_eq!(q, [16, -63, 0, 32]);
+        assert!((scale - 2.0 / 63.0).abs() < 1e-9);
+        let scale = quantize_weights(&[0.0, 0.0], &mut q[..2]);
         assert_eq!((scale, q[0], q[1]), (0.0, 0, 0));
     }
 
     #[test]
     fn unsigned_codes_span_the_row_from_its_lowest_value() {
         let mut q = [0u8; 4];
-        let row = quantize_row_unsigned(&[-1.0, 0.0, 0.5, 3.0], &mut q);
+        let row = quantize_row(&[-1.0, 0.0, 0.5, 3.0], &mut q);
         assert_eq!(q, [0, 64, 96, 255]);
         assert_eq!(row.offset, -1.0);
         assert!((row.step - 4.0 / 255.0).abs() < 1e-9);
         // A row of one value is its offset, exactly.
-        let row = quantize_row_unsigned(&[-3.0, -3.0], &mut q[..2]);
+        let row = quantize_row(&[-3.0, -3.0], &mut q[..2]);
         assert_eq!(
             (row, q[0], q[1]),
             (
@@ -744,7 +684,7 @@ mod tests {
             0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 255.0, /* row 2 */ 1.0, 1.0, 1.0, 1.0, 1.0,
             1.0, 1.0, 1.0,
         ];
-        let (packed, scales) = pack_rows(&x, (2, 8), 3, RowCode::Unsigned8);
+        let (packed, scales) = pack_rows(&x, (2, 8), 3);
         assert_eq!(packed.len(), 2 * 3);
         assert_eq!(packed[0], i32::from_le_bytes([0, 1, 2, 3]));
         assert_eq!(packed[3], i32::from_le_bytes([4, 5, 6, 255]));
@@ -756,9 +696,6 @@ mod tests {
                 offset: 1.0
             }
         );
-        let (packed, scales) = pack_rows(&x[..8], (1, 8), 3, RowCode::Signed16);
-        assert_eq!(packed[0], pack_pair(0, 16));
-        assert!((scales[0].step - 255.0 / 4095.0).abs() < 1e-9);
     }
 
     /// The kernels this CPU runs, each with a note where one is left out.
@@ -778,18 +715,13 @@ mod tests {
 
     /// The most a product sum of `kernel` may differ from the exact one for `row`:
     /// each weight off by half its output's step, each activation by half the row's.
-    fn error_bound(kernel: Kernel, weight: &[f32], row: &[f32], output: usize) -> f32 {
+    fn error_bound(weight: &[f32], row: &[f32], output: usize) -> f32 {
         let inputs = row.len();
         let w = &weight[output * inputs..][..inputs];
-        let w_step = w.iter().fold(0f32, |m, v| m.max(v.abs())) / kernel.shape().weight_max;
-        let x_step = match kernel.shape().code {
-            RowCode::Signed16 => row.iter().fold(0f32, |m, v| m.max(v.abs())) / 4095.0,
-            RowCode::Unsigned8 => {
-                let low = row.iter().fold(f32::INFINITY, |m, &v| m.min(v));
-                let high = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                (high - low) / 255.0
-            }
-        };
+        let w_step = w.iter().fold(0f32, |m, v| m.max(v.abs())) / WEIGHT_MAX;
+        let low = row.iter().fold(f32::INFINITY, |m, &v| m.min(v));
+        let high = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        let x_step = (high - low) / CODE_MAX;
         w.iter()
             .zip(row)
             .map(|(w, x)| x.abs() * w_step / 2.0 + (w.abs() + w_step / 2.0) * x_step / 2.0)
@@ -807,7 +739,7 @@ mod tests {
         assert_eq!(quick.len(), exact.len());
         for (i, (e, q)) in exact.iter().zip(&quick).enumerate() {
             let (row, output) = (i / outputs, i % outputs);
-            let bound = error_bound(kernel, weight, &x[row * inputs..][..inputs], output);
+            let bound = error_bound(weight, &x[row * inputs..][..inputs], output);
             assert!(
                 (e - q).abs() <= bound,
                 "{kernel:?}, {what}: row {row} output {output}: {q} for {e} (bound {bound})"
@@ -883,7 +815,7 @@ mod tests {
             // All -3: -3 times the sum of the quantized weights, plus the bias.
             let exact = reference(&weight, &bias, &x[..inputs], inputs);
             for (o, (e, q)) in exact.iter().zip(&quick[..outputs]).enumerate() {
-                let bound = error_bound(kernel, &weight, &x[..inputs], o);
+                let bound = error_bound(&weight, &x[..inputs], o);
                 assert!(
                     (e - q).abs() <= bound,
                     "{kernel:?}: output {o}: {q} for {e}"
