@@ -18,7 +18,12 @@ fn main() {
     let exact =
         tandem_nlu::Encoder::load_with(&dir, Precision::F32).expect("run `tandem nlu fetch` first");
     let quick = tandem_nlu::Encoder::load_with(&dir, Precision::Int8).expect("loads");
-    println!("precision: {:?}", quick.precision());
+    // TANDEM_NLU_KERNEL=sse (or avx2) measures a narrower CPU's kernel.
+    println!(
+        "precision: {:?}, kernel: {:?}",
+        quick.precision(),
+        quick.kernel()
+    );
     let examples = tandem_nlu::dataset::read_csv(Path::new(data)).expect("a labelled CSV");
     let mut cosines: Vec<f32> = examples
         .iter()

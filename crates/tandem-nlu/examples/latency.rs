@@ -7,8 +7,13 @@ use std::time::Instant;
 fn main() {
     let dir = tandem_nlu::fetch::default_model_dir();
     let encoder = tandem_nlu::Encoder::load(&dir).expect("run `tandem nlu fetch` first");
-    // TANDEM_NLU_PRECISION=f32 compares the float products.
-    println!("precision: {:?}", encoder.precision());
+    // TANDEM_NLU_PRECISION=f32 compares the float products, TANDEM_NLU_KERNEL=sse (or
+    // avx2) a narrower CPU's integer kernel.
+    println!(
+        "precision: {:?}, kernel: {:?}",
+        encoder.precision(),
+        encoder.kernel()
+    );
     let texts = [
         "hi",
         "my card is not working",

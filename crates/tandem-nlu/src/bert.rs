@@ -9,15 +9,15 @@ use candle_nn::{Embedding, Linear, VarBuilder};
 use serde::Deserialize;
 
 use crate::NluError;
-use crate::quant::QuantDense;
+use crate::quant::{Kernel, QuantDense};
 
 /// How the encoder's dense layers multiply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// Products of small integers summed in `i32` ([`QuantDense`]: 7-bit weights and
-    /// 8-bit activations, with AVX2 and FMA or with AVX-512); `f32` on CPUs without
-    /// AVX2.
+    /// 8-bit activations, with the widest [`Kernel`] the CPU runs up to the cap
+    /// `TANDEM_NLU_KERNEL` sets); `f32` on CPUs without SSE 4.2.
     Int8,
     /// `f32` throughout (`f16` weights for the shortest texts).
     F32,
@@ -101,11 +101,13 @@ enum Dense {
 }
 
 impl Dense {
-    fn new(linear: &Linear, precision: Precision) -> candle_core::Result<Self> {
+    /// In integers with `kernel` where it is given and fits the layer, else in floats.
+    fn new(linear: &Linear, kernel: Option<Kernel>) -> candle_core::Result<Self> {
         let bias = linear.bias().expect("loaded with bias");
-        if precision == Precision::Int8 {
+        if let Some(kernel) = kernel {
             let (outputs, inputs) = linear.weight().dims2()?;
-            let quantized = QuantDense::new(
+            let quantized = QuantDense::for_kernel(
+                kernel,
                 &linear.weight().flatten_all()?.to_vec1::<f32>()?,
                 &bias.to_vec1::<f32>()?,
                 outputs,
@@ -284,7 +286,8 @@ pub struct Bert {
     layers: Vec<Layer>,
     heads: usize,
     pub config: BertConfig,
-    pub precision: Precision,
+    /// The integer kernel the dense layers were asked to use; `None` for floats.
+    pub asked: Option<Kernel>,
 }
 
 fn linear(vb: &VarBuilder, inputs: usize, outputs: usize) -> candle_core::Result<Linear> {
@@ -310,12 +313,12 @@ pub(crate) fn attention_bias(mask: &Tensor) -> candle_core::Result<Tensor> {
 
 impl Bert {
     /// Loads the weights; accepts both the bare sentence-transformers names and the
-    /// `bert.`-prefixed names of a `BertModel` checkpoint. Dense layers multiply as
-    /// `precision` says.
+    /// `bert.`-prefixed names of a `BertModel` checkpoint. Dense layers multiply in
+    /// integers with `kernel` where it is given and the CPU runs it, else in floats.
     pub fn load(
         vb: VarBuilder,
         config: BertConfig,
-        precision: Precision,
+        kernel: Option<Kernel>,
     ) -> candle_core::Result<Self> {
         if config.hidden_act != "gelu" {
             candle_core::bail!(
@@ -367,16 +370,16 @@ impl Bert {
                 0,
             )?;
             layers.push(Layer {
-                qkv: Dense::new(&Linear::new(weight, Some(bias)), precision)?,
-                attention_out: Dense::new(&linear(&att.pp("output.dense"), h, h)?, precision)?,
+                qkv: Dense::new(&Linear::new(weight, Some(bias)), kernel)?,
+                attention_out: Dense::new(&linear(&att.pp("output.dense"), h, h)?, kernel)?,
                 attention_norm: layer_norm(&att.pp("output.LayerNorm"), h, eps)?,
                 intermediate: Dense::new(
                     &linear(&vb.pp("intermediate.dense"), h, config.intermediate_size)?,
-                    precision,
+                    kernel,
                 )?,
                 output: Dense::new(
                     &linear(&vb.pp("output.dense"), config.intermediate_size, h)?,
-                    precision,
+                    kernel,
                 )?,
                 output_norm: layer_norm(&vb.pp("output.LayerNorm"), h, eps)?,
             });
@@ -389,28 +392,38 @@ impl Bert {
             layers,
             heads: config.num_attention_heads,
             config,
-            precision,
+            asked: kernel,
         })
     }
 
     /// How the dense layers multiply: `Int8` only where every one of them does.
     pub fn effective_precision(&self) -> Precision {
-        let all = |dense: &Dense| matches!(dense, Dense::Int8(_));
-        let int8 = self.layers.iter().all(|layer| {
-            [
-                &layer.qkv,
-                &layer.attention_out,
-                &layer.intermediate,
-                &layer.output,
-            ]
-            .into_iter()
-            .all(all)
-        });
-        if int8 {
+        if self.kernel().is_some() {
             Precision::Int8
         } else {
             Precision::F32
         }
+    }
+
+    /// The narrowest integer kernel among the dense layers; `None` where one of them
+    /// multiplies in floats.
+    pub fn kernel(&self) -> Option<Kernel> {
+        self.layers
+            .iter()
+            .flat_map(|layer| {
+                [
+                    &layer.qkv,
+                    &layer.attention_out,
+                    &layer.intermediate,
+                    &layer.output,
+                ]
+            })
+            .map(|dense| match dense {
+                Dense::Int8(layer) => Some(layer.kernel()),
+                Dense::Float { .. } => None,
+            })
+            .min()
+            .flatten()
     }
 
     /// The number of layers.
@@ -444,14 +457,14 @@ impl Bert {
     }
 }
 
-/// Loads a model from safetensors bytes on the CPU.
+/// Loads a model from safetensors bytes on the CPU, as [`Bert::load`].
 pub fn load_from_bytes(
     bytes: Vec<u8>,
     config: BertConfig,
-    precision: Precision,
+    kernel: Option<Kernel>,
 ) -> candle_core::Result<Bert> {
     let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)?;
-    Bert::load(vb, config, precision)
+    Bert::load(vb, config, kernel)
 }
 
 #[cfg(test)]

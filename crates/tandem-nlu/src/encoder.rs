@@ -11,6 +11,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::NluError;
 use crate::bert::{Bert, BertConfig, Precision, attention_bias, load_from_bytes};
+use crate::quant::Kernel;
 
 /// Texts longer than this many word pieces are cut (sentence-transformers uses 256 for
 /// this model too).
@@ -78,13 +79,25 @@ fn read(dir: &Path, name: &str) -> Result<Vec<u8>, NluError> {
 
 impl Encoder {
     /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `dir`, with the
-    /// precision `TANDEM_NLU_PRECISION` asks for (see [`Precision::from_env`]).
+    /// precision `TANDEM_NLU_PRECISION` asks for (see [`Precision::from_env`]) and the
+    /// integer kernel `TANDEM_NLU_KERNEL` allows (see [`Kernel::from_env`]).
     pub fn load(dir: &Path) -> Result<Self, NluError> {
         Self::load_with(dir, Precision::from_env()?)
     }
 
-    /// Loads the encoder in `dir` with dense layers in `precision`.
+    /// Loads the encoder in `dir` with dense layers in `precision`: in integers with the
+    /// widest kernel this CPU runs up to the cap `TANDEM_NLU_KERNEL` sets.
     pub fn load_with(dir: &Path, precision: Precision) -> Result<Self, NluError> {
+        let kernel = match precision {
+            Precision::Int8 => Kernel::widest(Kernel::from_env()?),
+            Precision::F32 => None,
+        };
+        Self::load_with_kernel(dir, kernel)
+    }
+
+    /// Loads the encoder in `dir` with dense layers in integers with `kernel` where it
+    /// is given and this CPU runs it, else in floats.
+    pub fn load_with_kernel(dir: &Path, kernel: Option<Kernel>) -> Result<Self, NluError> {
         let bad = |why: String| NluError::BadModel {
             dir: dir.to_owned(),
             why,
@@ -101,7 +114,7 @@ impl Encoder {
                 ..TruncationParams::default()
             }))
             .map_err(|e| bad(format!("tokenizer.json: {e}")))?;
-        let bert = load_from_bytes(read(dir, "model.safetensors")?, config, precision)
+        let bert = load_from_bytes(read(dir, "model.safetensors")?, config, kernel)
             .map_err(|e| bad(format!("model.safetensors: {e}")))?;
         Ok(Self {
             bert,
@@ -134,7 +147,7 @@ impl Encoder {
             ..self.bert.config.clone()
         };
         let vb = VarBuilder::from_tensors(weights.clone(), DType::F32, &Device::Cpu);
-        let bert = Bert::load(vb, config, self.bert.precision).map_err(|e| NluError::BadModel {
+        let bert = Bert::load(vb, config, self.bert.asked).map_err(|e| NluError::BadModel {
             dir: self.dir.clone(),
             why: format!("tuned weights: {e}"),
         })?;
@@ -207,10 +220,15 @@ impl Encoder {
         &self.dir
     }
 
-    /// How the dense layers multiply: `Int8` where it was asked for and this CPU has
-    /// AVX2 and FMA, `F32` otherwise.
+    /// How the dense layers multiply: `Int8` where it was asked for and this CPU has an
+    /// integer kernel (SSE 4.2 at least), `F32` otherwise.
     pub fn precision(&self) -> Precision {
         self.bert.effective_precision()
+    }
+
+    /// The integer kernel the dense layers multiply with; `None` in floats.
+    pub fn kernel(&self) -> Option<Kernel> {
+        self.bert.kernel()
     }
 
     /// The number of transformer layers (6 for MiniLM-L6).

@@ -28,6 +28,7 @@ pub use classifier::{Classifier, Prediction, TrainOptions, TrainReport};
 pub use dataset::Example;
 pub use encoder::{Encoder, cosine};
 pub use fetch::Locate;
+pub use quant::Kernel;
 
 /// Everything that can go wrong here, worded for the operator who has to fix it.
 #[derive(Debug, thiserror::Error)]

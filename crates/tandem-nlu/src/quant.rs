@@ -10,8 +10,10 @@
 //! 7-bit weights the `i16` sums cannot saturate (`2 * 255 * 63 = 32130`). A row's four
 //! bytes of inputs, broadcast to every 32-bit lane, meet each output's four weights for
 //! the same inputs, packed into one lane. Every sum fits an `i32` for up to 4,096 inputs
-//! (`4096 * 255 * 63`). Two kernels, chosen at run time, run the same arithmetic:
+//! (`4096 * 255 * 63`). Three kernels, chosen at run time, run the same arithmetic:
 //!
+//! - SSE (x86-64-v2: SSSE3's `pmaddubsw` to SSE4.2): 4 outputs a vector, tiles of 3
+//!   rows x 3 vectors. For CPUs without AVX2, such as those with AVX and FMA alone.
 //! - AVX2 (with FMA): 8 outputs a vector, tiles of 3 rows x 3 vectors.
 //! - AVX-512 (F and BW): 16 outputs a vector, tiles of up to 6 rows x 4 vectors.
 //!
@@ -22,6 +24,8 @@
 //! (`QMatMul`) were measured 3x slower than `f32` on an AVX2 CPU. AVX-512 VNNI's
 //! `vpdpbusd` would do a lane's four products and their sum in one instruction, but
 //! `pulp` does not wrap it and the workspace forbids `unsafe`.
+
+use crate::NluError;
 
 /// The most inputs whose products are certain to fit an `i32`.
 const MAX_INPUTS: usize = 4096;
@@ -39,9 +43,13 @@ const BLOCK_ROWS: usize = 48;
 
 /// The instruction set a layer is packed for, and so the shape of its tiles: a tile is
 /// `rows` rows of activations against `panels` vectors of `lanes` outputs, whose sums
-/// stay in registers while the inputs go by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kernel {
+/// stay in registers while the inputs go by. Ordered narrowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kernel {
+    /// SSE up to 4.2 (x86-64-v2, whose SSSE3 has `pmaddubsw`): 4 outputs a vector;
+    /// tiles as AVX2's, for its 16 registers are as many. For CPUs without AVX2.
+    Sse,
     /// AVX2 and FMA: 8 outputs a vector; 3 rows x 3 vectors of sums, 3 of weights, a
     /// broadcast row value, ones and a product fill 15 of the 16 registers.
     Avx2,
@@ -59,6 +67,11 @@ struct Shape {
     rows: usize,
 }
 
+const SSE: Shape = Shape {
+    lanes: 4,
+    panels: 3,
+    rows: 3,
+};
 const AVX2: Shape = Shape {
     lanes: 8,
     panels: 3,
@@ -71,16 +84,66 @@ const AVX512: Shape = Shape {
 };
 
 impl Kernel {
+    /// The variable that caps the kernel: `sse`, `avx2` or `avx512`. Unset, the encoder
+    /// takes the widest this CPU runs; set, the widest it runs up to that one (to
+    /// measure a narrower CPU's kernel on a wider one, or to rule one out).
+    pub const VARIABLE: &str = "TANDEM_NLU_KERNEL";
+
+    /// Every kernel, narrowest first.
+    pub const ALL: [Self; 3] = [Self::Sse, Self::Avx2, Self::Avx512];
+
+    /// The cap [`Self::VARIABLE`] sets; `None` when it is unset.
+    pub fn from_env() -> Result<Option<Self>, NluError> {
+        match std::env::var(Self::VARIABLE) {
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Ok(value) => value.parse().map(Some),
+            Err(e) => Err(NluError::Setting(format!("{}: {e}", Self::VARIABLE))),
+        }
+    }
+
     fn shape(self) -> Shape {
         match self {
+            Self::Sse => SSE,
             Self::Avx2 => AVX2,
             Self::Avx512 => AVX512,
         }
     }
 
-    /// The widest kernel this CPU runs; `None` without AVX2 and FMA.
-    pub(crate) fn detect() -> Option<Self> {
-        simd::detect()
+    /// The widest kernel this CPU runs, no wider than `cap`; `None` on a CPU without
+    /// SSE 4.2 (or not x86-64).
+    pub fn widest(cap: Option<Self>) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .rev()
+            .filter(|&kernel| cap.is_none_or(|cap| kernel <= cap))
+            .find(|&kernel| simd::runs(kernel))
+    }
+}
+
+impl std::fmt::Display for Kernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Sse => "sse",
+            Self::Avx2 => "avx2",
+            Self::Avx512 => "avx512",
+        })
+    }
+}
+
+impl std::str::FromStr for Kernel {
+    type Err = NluError;
+
+    fn from_str(value: &str) -> Result<Self, NluError> {
+        let name = value.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|kernel| kernel.to_string() == name)
+            .ok_or_else(|| {
+                NluError::Setting(format!(
+                    "{} must be sse, avx2 or avx512, not {value:?}",
+                    Self::VARIABLE
+                ))
+            })
     }
 }
 
@@ -106,16 +169,11 @@ pub(crate) struct QuantDense {
 }
 
 impl QuantDense {
-    /// Quantizes `weight` (`[outputs, inputs]`, row-major) and `bias` (`outputs`) for
-    /// the widest kernel this CPU runs. `None` where it lacks AVX2 or FMA, or the shape
-    /// does not fit a kernel (inputs not a multiple of 4, outputs not a multiple of 8,
-    /// more than 4,096 inputs).
-    pub(crate) fn new(weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Option<Self> {
-        Self::for_kernel(Kernel::detect()?, weight, bias, outputs, inputs)
-    }
-
-    /// As [`QuantDense::new`], for `kernel`; a layer whose outputs AVX-512's vectors
-    /// do not divide takes the AVX2 kernel. `None` where the CPU cannot run it.
+    /// Quantizes `weight` (`[outputs, inputs]`, row-major) and `bias` (`outputs`) and
+    /// packs them for `kernel`; a layer whose outputs AVX-512's vectors do not divide
+    /// takes the AVX2 kernel. `None` where the CPU cannot run the kernel, or the shape
+    /// does not fit it (inputs not a multiple of 4, outputs not a multiple of its
+    /// vectors' outputs, more than 4,096 inputs).
     pub(crate) fn for_kernel(
         kernel: Kernel,
         weight: &[f32],
@@ -169,6 +227,10 @@ impl QuantDense {
 
     pub(crate) fn outputs(&self) -> usize {
         self.outputs
+    }
+
+    pub(crate) fn kernel(&self) -> Kernel {
+        self.kernel
     }
 
     /// `x W^T + b` for `x` `[rows, inputs]`, row-major; `[rows, outputs]` out.
@@ -294,21 +356,12 @@ mod simd {
     use avx512::Wide;
     use pulp::NullaryFnOnce;
     use pulp::bytemuck::{Pod, cast_slice};
-    use pulp::x86::{V3, V4};
+    use pulp::x86::{V2, V3, V4};
     use rayon::prelude::*;
-
-    pub(super) fn detect() -> Option<Kernel> {
-        if V4::try_new().is_some() {
-            Some(Kernel::Avx512)
-        } else if V3::try_new().is_some() {
-            Some(Kernel::Avx2)
-        } else {
-            None
-        }
-    }
 
     pub(super) fn runs(kernel: Kernel) -> bool {
         match kernel {
+            Kernel::Sse => V2::try_new().is_some(),
             Kernel::Avx2 => V3::try_new().is_some(),
             Kernel::Avx512 => V4::try_new().is_some(),
         }
@@ -328,6 +381,16 @@ mod simd {
 
     fn block(layer: &QuantDense, x: &[f32], rows: usize, out: &mut [f32]) {
         match layer.kernel {
+            Kernel::Sse => {
+                let simd = V2::try_new().expect("packed for SSE 4.2 where the CPU has it");
+                simd.vectorize(Block {
+                    simd,
+                    layer,
+                    x,
+                    rows,
+                    out,
+                });
+            }
             Kernel::Avx2 => {
                 let simd = V3::try_new().expect("packed for AVX2 where the CPU has it");
                 simd.vectorize(Block {
@@ -468,6 +531,76 @@ mod simd {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    mod sse {
+        use super::super::{INPUTS_PER_LANE, RowScale, SSE};
+        use super::{Column, Tiles};
+        use pulp::x86::V2;
+        use pulp::{as_arrays, cast};
+        use std::arch::x86_64::__m128i;
+
+        const LANES: usize = SSE.lanes;
+        const PANELS: usize = SSE.panels;
+        const ROWS: usize = SSE.rows;
+
+        impl Tiles for V2 {
+            const ROWS: usize = ROWS;
+            const PANELS: usize = PANELS;
+            const LANES: usize = LANES;
+            type Panel = [i8; INPUTS_PER_LANE * LANES];
+            type Sums = [[__m128i; PANELS]; ROWS];
+
+            #[inline(always)]
+            fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
+                let (x, _) = as_arrays::<ROWS, _>(x);
+                let (weights, _) = as_arrays::<PANELS, _>(weights);
+                let ones = self.sse2._mm_set1_epi16(1);
+                let mut sums = [[self.sse2._mm_setzero_si128(); PANELS]; ROWS];
+                for (x, weights) in x.iter().zip(weights) {
+                    let weights: [__m128i; PANELS] = weights.map(cast);
+                    for (sums, &four) in sums.iter_mut().zip(x) {
+                        // As the AVX2 kernel, 4 outputs a vector.
+                        let four = self.sse2._mm_set1_epi32(four);
+                        for (sum, &weights) in sums.iter_mut().zip(&weights) {
+                            let pairs = self.ssse3._mm_maddubs_epi16(four, weights);
+                            let products = self.sse2._mm_madd_epi16(pairs, ones);
+                            *sum = self.sse2._mm_add_epi32(*sum, products);
+                        }
+                    }
+                }
+                sums
+            }
+
+            #[inline(always)]
+            fn store(
+                self,
+                sums: &Self::Sums,
+                (r, v): (usize, usize),
+                column: Column<'_>,
+                row: RowScale,
+                out: &mut [f32],
+            ) {
+                let vector = |values: &[f32]| -> [f32; LANES] {
+                    values.try_into().expect("a panel's outputs")
+                };
+                // No FMA at this level: multiplies and additions.
+                let step = self
+                    .sse
+                    ._mm_mul_ps(cast(vector(column.scales)), self.sse._mm_set1_ps(row.step));
+                let shift = self.sse._mm_add_ps(
+                    self.sse._mm_mul_ps(
+                        cast(vector(column.weight_sums)),
+                        self.sse._mm_set1_ps(row.offset),
+                    ),
+                    cast(vector(column.bias)),
+                );
+                let sums = self.sse2._mm_cvtepi32_ps(sums[r][v]);
+                let y: [f32; LANES] =
+                    cast(self.sse._mm_add_ps(self.sse._mm_mul_ps(sums, step), shift));
+                out.copy_from_slice(&y);
             }
         }
     }
@@ -615,10 +748,6 @@ mod simd {
 mod simd {
     use super::{Kernel, QuantDense};
 
-    pub(super) fn detect() -> Option<Kernel> {
-        None
-    }
-
     pub(super) fn runs(_: Kernel) -> bool {
         false
     }
@@ -698,19 +827,35 @@ mod tests {
         );
     }
 
-    /// The kernels this CPU runs, each with a note where one is left out.
+    /// The kernels this CPU runs, with a note of those it does not.
     fn kernels_here() -> Vec<Kernel> {
-        match Kernel::detect() {
-            Some(Kernel::Avx512) => vec![Kernel::Avx2, Kernel::Avx512],
-            Some(Kernel::Avx2) => {
-                eprintln!("this CPU has no AVX-512: only the AVX2 kernel is checked");
-                vec![Kernel::Avx2]
-            }
-            None => {
-                eprintln!("this CPU has no AVX2: the f32 products stay in use");
-                vec![]
-            }
+        let (here, not): (Vec<Kernel>, Vec<Kernel>) = Kernel::ALL
+            .into_iter()
+            .partition(|&kernel| simd::runs(kernel));
+        if !not.is_empty() {
+            eprintln!("this CPU does not run {not:?}: those kernels are not checked");
         }
+        here
+    }
+
+    #[test]
+    fn the_cap_chooses_the_widest_kernel_up_to_it() {
+        let widest = Kernel::widest(None);
+        assert_eq!(Kernel::widest(Some(Kernel::Avx512)), widest);
+        if let Some(widest) = widest {
+            assert_eq!(Kernel::widest(Some(Kernel::Sse)), Some(Kernel::Sse));
+            assert_eq!(
+                Kernel::widest(Some(Kernel::Avx2)),
+                Some(widest.min(Kernel::Avx2))
+            );
+        }
+        assert_eq!(" AVX2".parse::<Kernel>().unwrap(), Kernel::Avx2);
+        assert_eq!("sse".parse::<Kernel>().unwrap(), Kernel::Sse);
+        let error = "neon".parse::<Kernel>().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "TANDEM_NLU_KERNEL must be sse, avx2 or avx512, not \"neon\""
+        );
     }
 
     /// The most a product sum of `kernel` may differ from the exact one for `row`:
@@ -750,8 +895,9 @@ mod tests {
     #[test]
     fn integer_products_match_the_float_ones_for_every_tile_shape() {
         let mut rng = StdRng::seed_from_u64(3);
-        // 80 outputs: 10 AVX2 panels of 8 (three full groups of 3 and one padded) and 5
-        // AVX-512 panels of 16 (a full group of 4 and one padded). Rows 1..=13 cover
+        // 80 outputs: 20 SSE panels of 4 (six full groups of 3 and one padded), 10 AVX2
+        // panels of 8 (three full groups and one padded) and 5 AVX-512 panels of 16 (a
+        // full group of 4 and one padded). Rows 1..=13 cover
         // full and padded tiles of 3 and of 6 rows; 50 and 100 more than one block.
         let (outputs, inputs) = (80, 96);
         let weight: Vec<f32> = (0..outputs * inputs)
@@ -826,7 +972,7 @@ mod tests {
 
     #[test]
     fn outputs_that_avx512_vectors_do_not_divide_take_the_avx2_kernel() {
-        if Kernel::detect() != Some(Kernel::Avx512) {
+        if Kernel::widest(None) != Some(Kernel::Avx512) {
             eprintln!("this CPU has no AVX-512");
             return;
         }
@@ -848,9 +994,16 @@ mod tests {
 
     #[test]
     fn shapes_the_kernel_cannot_take_are_refused() {
-        assert!(QuantDense::new(&[0.0; 12], &[0.0; 4], 4, 3).is_none());
-        assert!(QuantDense::new(&[0.0; 9 * 8], &[0.0; 8], 8, 9).is_none());
-        // Four inputs a lane for the AVX2 kernel.
-        assert!(QuantDense::for_kernel(Kernel::Avx2, &[0.0; 8 * 6], &[0.0; 8], 8, 6).is_none());
+        for kernel in kernels_here() {
+            // Four inputs a lane; outputs in whole vectors.
+            assert!(QuantDense::for_kernel(kernel, &[0.0; 8 * 6], &[0.0; 8], 8, 6).is_none());
+            assert!(QuantDense::for_kernel(kernel, &[0.0; 4 * 3], &[0.0; 3], 3, 4).is_none());
+            // More inputs than an `i32` sum is sure to hold.
+            let inputs = MAX_INPUTS + 4;
+            let weight = vec![0.0; 16 * inputs];
+            assert!(QuantDense::for_kernel(kernel, &weight, &[0.0; 16], 16, inputs).is_none());
+            // Weights and bias that do not match the shape.
+            assert!(QuantDense::for_kernel(kernel, &[0.0; 16 * 4], &[0.0; 8], 16, 4).is_none());
+        }
     }
 }

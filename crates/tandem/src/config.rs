@@ -227,8 +227,13 @@ const SECTIONS: &[&str] = &[
 ];
 
 /// `TANDEM_*` variables read elsewhere than the configuration: the encoder's directory
-/// for `tandem nlu` and how the encoder multiplies (`tandem_nlu::Precision`).
-const OTHER_VARIABLES: [&str; 2] = ["TANDEM_ENCODER_DIR", tandem_nlu::Precision::VARIABLE];
+/// for `tandem nlu` and how the encoder multiplies (`tandem_nlu::Precision`,
+/// `tandem_nlu::Kernel`).
+const OTHER_VARIABLES: [&str; 3] = [
+    "TANDEM_ENCODER_DIR",
+    tandem_nlu::Precision::VARIABLE,
+    tandem_nlu::Kernel::VARIABLE,
+];
 
 /// Splits `TANDEM_*` variables into configuration settings (`TANDEM_<SECTION>__<KEY>`)
 /// and the names of others, which are ignored with a warning. `TANDEM_TEST_*` belongs to

@@ -176,6 +176,7 @@ fn main() -> anyhow::Result<()> {
     // A wrong value stops every command here, rather than the server falling back to
     // lexical-only understanding when its encoder will not load.
     tandem_nlu::Precision::from_env()?;
+    tandem_nlu::Kernel::from_env()?;
     match cli.command {
         Command::PrintDefaultConfig => {
             print!("{}", config::Config::default_toml());

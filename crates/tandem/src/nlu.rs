@@ -12,7 +12,7 @@ use tandem_nlu::encoder::EmbeddingSpec;
 use tandem_nlu::fetch::{self, Locate};
 use tandem_nlu::metrics::{Confusion, accuracy, confused, macro_f1, percentile};
 use tandem_nlu::tune::TuneOptions;
-use tandem_nlu::{Classifier, Encoder, Precision, Progress, TrainOptions, dataset};
+use tandem_nlu::{Classifier, Encoder, Kernel, Precision, Progress, TrainOptions, dataset};
 
 #[derive(Debug, Subcommand)]
 pub enum NluCommand {
@@ -315,8 +315,13 @@ pub fn run(command: NluCommand) -> anyhow::Result<()> {
                         "TF-IDF only"
                     }
                 );
+                let products = match (report.precision, report.kernel) {
+                    (Some(_), Some(kernel)) => format!(" (8-bit products, {kernel} kernel)"),
+                    (Some(_), None) => " (f32 products)".to_owned(),
+                    (None, _) => String::new(),
+                };
                 println!(
-                    "latency per utterance: p50 {:.2} ms, p99 {:.2} ms",
+                    "latency per utterance: p50 {:.2} ms, p99 {:.2} ms{products}",
                     report.p50_ms, report.p99_ms
                 );
                 for c in &report.confused {
@@ -358,6 +363,9 @@ struct EvalReport {
     /// How the encoder multiplied (`int8` or `f32`, see `TANDEM_NLU_PRECISION`); absent
     /// without an encoder.
     precision: Option<Precision>,
+    /// The integer kernel it multiplied with (`sse`, `avx2`, `avx512`; see
+    /// `TANDEM_NLU_KERNEL`); absent in `f32` or without an encoder.
+    kernel: Option<Kernel>,
 }
 
 /// glibc's allocator hands the large buffers a fine-tuning step frees back to the kernel
@@ -428,5 +436,9 @@ fn evaluate(model: &Path, data: &Path, encoder: &EncoderArgs) -> anyhow::Result<
             .tuned_encoder()
             .or(encoder.as_ref())
             .map(Encoder::precision),
+        kernel: classifier
+            .tuned_encoder()
+            .or(encoder.as_ref())
+            .and_then(Encoder::kernel),
     })
 }

@@ -139,27 +139,51 @@ fn nlu_train_eval_and_predict_on_a_small_file() {
     }
     assert!(report["accuracy"].as_f64().unwrap() >= 0.9, "{report}");
     assert_eq!(report["uses_encoder"], true, "{report}");
-    let precision = report["precision"].as_str().unwrap_or_default();
-    assert!(["int8", "f32"].contains(&precision), "{report}");
+    // x86-64 CPUs have SSE 4.2 since 2008: the products are in integers, with the
+    // widest kernel the CPU runs; elsewhere in floats.
+    let x86 = cfg!(target_arch = "x86_64");
+    assert_eq!(
+        report["precision"],
+        if x86 { "int8" } else { "f32" },
+        "{report}"
+    );
+    let kernel = report["kernel"].as_str().unwrap_or_default();
+    assert_eq!(["sse", "avx2", "avx512"].contains(&kernel), x86, "{report}");
 
-    // Precision by choice, and a clear error for a wrong one.
-    let eval = |precision: &str| {
+    // Precision and kernel by choice, and a clear error for a wrong one.
+    let eval = |variable: &str, value: &str| {
         tandem()
-            .env("TANDEM_NLU_PRECISION", precision)
+            .env(variable, value)
             .args(["nlu", "eval", "--json", "--model", model.to_str().unwrap()])
             .args(["--data", data.to_str().unwrap()])
             .output()
             .unwrap()
     };
-    let output = eval("f32");
+    let output = eval("TANDEM_NLU_PRECISION", "f32");
     assert!(output.status.success(), "{}", text(&output));
     let exact: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(exact["precision"], "f32", "{exact}");
+    assert!(exact["kernel"].is_null(), "{exact}");
     assert!(exact["accuracy"].as_f64().unwrap() >= 0.9, "{exact}");
-    let output = eval("f64");
+    let output = eval("TANDEM_NLU_KERNEL", "sse");
+    assert!(output.status.success(), "{}", text(&output));
+    let narrow: Value = serde_json::from_slice(&output.stdout).unwrap();
+    if x86 {
+        assert_eq!(narrow["precision"], "int8", "{narrow}");
+        assert_eq!(narrow["kernel"], "sse", "{narrow}");
+    }
+    assert!(narrow["accuracy"].as_f64().unwrap() >= 0.9, "{narrow}");
+    let output = eval("TANDEM_NLU_PRECISION", "f64");
     assert!(!output.status.success());
     assert!(
         text(&output).contains("TANDEM_NLU_PRECISION must be int8 or f32, not \"f64\""),
+        "{}",
+        text(&output)
+    );
+    let output = eval("TANDEM_NLU_KERNEL", "avx");
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("TANDEM_NLU_KERNEL must be sse, avx2 or avx512, not \"avx\""),
         "{}",
         text(&output)
     );

@@ -1,4 +1,4 @@
-use tandem_nlu::{Encoder, NluError, Precision, cosine};
+use tandem_nlu::{Encoder, Kernel, NluError, Precision, cosine};
 
 use crate::tiny;
 
@@ -105,11 +105,16 @@ fn real_minilm_puts_paraphrases_closer_than_unrelated_sentences() {
 fn integer_products_keep_the_real_models_embeddings() {
     let dir = tiny::real_model_dir();
     let exact = Encoder::load_with(&dir, Precision::F32).unwrap();
-    let quick = Encoder::load_with(&dir, Precision::Int8).unwrap();
-    assert_eq!(exact.precision(), Precision::F32);
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        assert_eq!(quick.precision(), Precision::Int8);
+    assert_eq!((exact.precision(), exact.kernel()), (Precision::F32, None));
+    // Every kernel this CPU runs (SSE 4.2 on any x86-64 CPU of the last 15 years).
+    let kernels: Vec<Kernel> = Kernel::ALL
+        .into_iter()
+        .filter(|&kernel| Kernel::widest(Some(kernel)) == Some(kernel))
+        .collect();
+    if cfg!(target_arch = "x86_64") {
+        assert!(kernels.contains(&Kernel::Sse), "{kernels:?}");
+        let widest = Encoder::load_with(&dir, Precision::Int8).unwrap();
+        assert_eq!(widest.kernel(), kernels.last().copied());
     }
     let texts = [
         "hi",
@@ -119,22 +124,32 @@ fn integer_products_keep_the_real_models_embeddings() {
          in his account, can you please check what happened",
         "Kan jag skjuta upp min faktura?",
     ];
-    let batch = quick.embed(&texts).unwrap();
-    for (text, (e, q)) in texts
-        .iter()
-        .zip(exact.embed(&texts).unwrap().iter().zip(&batch))
-    {
-        // With 8-bit activations (both kernels): 0.9976 on average over Banking77 dev
+    let expected = exact.embed(&texts).unwrap();
+    for kernel in kernels {
+        let quick = Encoder::load_with_kernel(&dir, Some(kernel)).unwrap();
+        assert_eq!(
+            (quick.precision(), quick.kernel()),
+            (Precision::Int8, Some(kernel))
+        );
+        same_embeddings(&quick, &texts, &expected, kernel);
+    }
+}
+
+/// `quick`'s embeddings of `texts`, in a batch and alone, against the `f32` ones.
+fn same_embeddings(quick: &Encoder, texts: &[&str], expected: &[Vec<f32>], kernel: Kernel) {
+    let batch = quick.embed(texts).unwrap();
+    for (text, (e, q)) in texts.iter().zip(expected.iter().zip(&batch)) {
+        // With 8-bit activations (every kernel): 0.9976 on average over Banking77 dev
         // texts, 0.9925 at the lowest (`--example fidelity`, docs/benchmarks.md); a
         // layout or scaling fault would leave little of the vector.
         let similarity = cosine(e, q);
-        assert!(similarity > 0.99, "{text}: cosine {similarity}");
+        assert!(similarity > 0.99, "{kernel}, {text}: cosine {similarity}");
         // Alone, without a batch's padding, a text gets the same vector, up to codes
         // that round the other way where the masked attention's sums differ in the
         // last bit.
         let alone = quick.embed(&[*text]).unwrap().remove(0);
         let same = cosine(q, &alone);
-        assert!(same > 0.998, "{text}: cosine {same} alone");
+        assert!(same > 0.998, "{kernel}, {text}: cosine {same} alone");
     }
 }
 
