@@ -173,20 +173,22 @@ fn nlu_train_eval_and_predict_on_a_small_file() {
         assert_eq!(narrow["kernel"], "sse", "{narrow}");
     }
     assert!(narrow["accuracy"].as_f64().unwrap() >= 0.9, "{narrow}");
-    let output = eval("TANDEM_NLU_PRECISION", "f64");
-    assert!(!output.status.success());
-    assert!(
-        text(&output).contains("TANDEM_NLU_PRECISION must be int8 or f32, not \"f64\""),
-        "{}",
-        text(&output)
-    );
-    let output = eval("TANDEM_NLU_KERNEL", "avx");
-    assert!(!output.status.success());
-    assert!(
-        text(&output).contains("TANDEM_NLU_KERNEL must be sse, avx2 or avx512, not \"avx\""),
-        "{}",
-        text(&output)
-    );
+    for (variable, value, error) in [
+        (
+            "TANDEM_NLU_PRECISION",
+            "f64",
+            "TANDEM_NLU_PRECISION must be int8 or f32, not \"f64\"",
+        ),
+        (
+            "TANDEM_NLU_KERNEL",
+            "avx",
+            "TANDEM_NLU_KERNEL must be sse, avx2 or avx512, not \"avx\"",
+        ),
+    ] {
+        let output = eval(variable, value);
+        assert!(!output.status.success(), "{variable}={value}");
+        assert!(text(&output).contains(error), "{}", text(&output));
+    }
 
     // A shallower encoder: the lowest two layers, tuned, then tuned again on all.
     let shallow = dir.path().join("shallow");
