@@ -10,15 +10,19 @@
 //! 7-bit weights the `i16` sums cannot saturate (`2 * 255 * 63 = 32130`). A row's four
 //! bytes of inputs, broadcast to every 32-bit lane, meet each output's four weights for
 //! the same inputs, packed into one lane. Every sum fits an `i32` for up to 4,096 inputs
-//! (`4096 * 255 * 63`). Three kernels, chosen at run time, run the same arithmetic:
+//! (`4096 * 255 * 63`). Three kernels, chosen at run time:
 //!
 //! - SSE (x86-64-v2: SSSE3's `pmaddubsw` to SSE4.2): 4 outputs a vector, tiles of 3
-//!   rows x 3 vectors. For CPUs without AVX2, such as those with AVX and FMA alone.
+//!   rows x 3 vectors. For CPUs without AVX2, such as those with AVX and FMA alone. It
+//!   codes activations in 7 bits (0..=127), so that the `i16` sums of two lanes of
+//!   inputs still fit (`2 * 2 * 127 * 63 = 32004`) and one `pmaddwd` widens both: a
+//!   third fewer multiplies, which CPUs with one vector multiplier (Zen 1) feel.
 //! - AVX2 (with FMA): 8 outputs a vector, tiles of 3 rows x 3 vectors.
 //! - AVX-512 (F and BW): 16 outputs a vector, tiles of up to 6 rows x 4 vectors.
 //!
 //! Against `f32` the embeddings move a little (cosine 0.9976 on average over Banking77
-//! sentences) and the answers on Banking77 stay the same (docs/benchmarks.md).
+//! sentences with 8-bit codes, 0.9959 with the SSE kernel's 7) and the answers on
+//! Banking77 stay the same (docs/benchmarks.md).
 //!
 //! Elsewhere the encoder keeps its `f32` products. `candle`'s own 8-bit products
 //! (`QMatMul`) were measured 3x slower than `f32` on an AVX2 CPU. AVX-512 VNNI's
@@ -34,8 +38,10 @@ const INPUTS_PER_LANE: usize = 4;
 /// The largest weight after scaling: 7 bits, so that two products of a byte of
 /// activation and a weight sum within `i16`.
 const WEIGHT_MAX: f32 = 63.0;
-/// The highest level of a row's 8-bit code.
+/// The highest level of a row's code: 8 bits, or 7 for a kernel that adds two lanes'
+/// products in `i16` before widening them.
 const CODE_MAX: f32 = 255.0;
+const CODE_MAX_PAIRED: f32 = 127.0;
 /// Rows that meet one group of panels before the next group: their packed activations
 /// (at most 4096 inputs: 192 KB) stay in a core's L2 cache while the weights go by.
 /// Batches of more rows are split into blocks of this many for rayon's threads.
@@ -48,7 +54,8 @@ const BLOCK_ROWS: usize = 48;
 #[serde(rename_all = "lowercase")]
 pub enum Kernel {
     /// SSE up to 4.2 (x86-64-v2, whose SSSE3 has `pmaddubsw`): 4 outputs a vector;
-    /// tiles as AVX2's, for its 16 registers are as many. For CPUs without AVX2.
+    /// tiles as AVX2's, for its 16 registers are as many; 7-bit activation codes, two
+    /// lanes of inputs widened at once. For CPUs without AVX2.
     Sse,
     /// AVX2 and FMA: 8 outputs a vector; 3 rows x 3 vectors of sums, 3 of weights, a
     /// broadcast row value, ones and a product fill 15 of the 16 registers.
@@ -65,22 +72,27 @@ struct Shape {
     lanes: usize,
     panels: usize,
     rows: usize,
+    /// The highest level of a row's activation code.
+    code_max: f32,
 }
 
 const SSE: Shape = Shape {
     lanes: 4,
     panels: 3,
     rows: 3,
+    code_max: CODE_MAX_PAIRED,
 };
 const AVX2: Shape = Shape {
     lanes: 8,
     panels: 3,
     rows: 3,
+    code_max: CODE_MAX,
 };
 const AVX512: Shape = Shape {
     lanes: 16,
     panels: 4,
     rows: 6,
+    code_max: CODE_MAX,
 };
 
 impl Kernel {
@@ -300,19 +312,20 @@ struct RowScale {
     offset: f32,
 }
 
-/// Maps `row` from its lowest..=highest value onto 0..=255, rounding into `out`. A row
-/// of one value gets step 0 and that value as its offset.
+/// Maps `row` from its lowest..=highest value onto 0..=`code_max` (at most 255),
+/// rounding into `out`. A row of one value gets step 0 and that value as its offset.
 #[inline(always)]
-fn quantize_row(row: &[f32], out: &mut [u8]) -> RowScale {
+fn quantize_row(row: &[f32], out: &mut [u8], code_max: f32) -> RowScale {
     let (low, high) = row
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| {
             (l.min(v), h.max(v))
         });
-    let step = (high - low) / CODE_MAX;
+    let step = (high - low) / code_max;
     let inverse = if step > 0.0 { step.recip() } else { 0.0 };
     for (q, v) in out.iter_mut().zip(row) {
-        // Non-negative; `as` saturates at 255 should rounding overshoot.
+        // Non-negative, at most `code_max + 0.5` (and a rounding error) before `as`
+        // truncates, so at most `code_max`.
         *q = ((v - low) * inverse + 0.5) as u8;
     }
     RowScale {
@@ -321,7 +334,8 @@ fn quantize_row(row: &[f32], out: &mut [u8]) -> RowScale {
     }
 }
 
-/// Codes `x` (`rows` rows of `inputs`) row by row and packs it for a kernel: tiles of
+/// Codes `x` (`rows` rows of `inputs`) row by row onto 0..=`code_max` and packs it for
+/// a kernel: tiles of
 /// `tile_rows` rows (the last padded with zero rows), and within a tile, for each lane
 /// of inputs `k`, the tile's rows' four bytes one after another. Returns the packed
 /// lanes and each row's scale (zero in padding).
@@ -330,6 +344,7 @@ fn pack_rows(
     x: &[f32],
     (rows, inputs): (usize, usize),
     tile_rows: usize,
+    code_max: f32,
 ) -> (Vec<i32>, Vec<RowScale>) {
     let steps = inputs / INPUTS_PER_LANE;
     let tiles = rows.div_ceil(tile_rows);
@@ -342,7 +357,7 @@ fn pack_rows(
             .iter_mut()
             .skip(r)
             .step_by(tile_rows);
-        scales[row] = quantize_row(values, &mut coded);
+        scales[row] = quantize_row(values, &mut coded, code_max);
         for (slot, four) in slots.zip(coded.chunks_exact(INPUTS_PER_LANE)) {
             *slot = i32::from_le_bytes([four[0], four[1], four[2], four[3]]);
         }
@@ -503,7 +518,8 @@ mod simd {
             let (inputs, outputs) = (layer.inputs, layer.outputs);
             let steps = inputs / INPUTS_PER_LANE;
             let weights: &[S::Panel] = cast_slice(&layer.weights);
-            let (packed, row_scales) = pack_rows(x, (rows, inputs), S::ROWS);
+            let code_max = layer.kernel.shape().code_max;
+            let (packed, row_scales) = pack_rows(x, (rows, inputs), S::ROWS, code_max);
             let tiles = rows.div_ceil(S::ROWS);
             let groups = layer.scales.len() / (S::PANELS * S::LANES);
             for group in 0..groups {
@@ -559,15 +575,35 @@ mod simd {
                 let (weights, _) = as_arrays::<PANELS, _>(weights);
                 let ones = self.sse2._mm_set1_epi16(1);
                 let mut sums = [[self.sse2._mm_setzero_si128(); PANELS]; ROWS];
-                for (x, weights) in x.iter().zip(weights) {
-                    let weights: [__m128i; PANELS] = weights.map(cast);
-                    for (sums, &four) in sums.iter_mut().zip(x) {
-                        // As the AVX2 kernel, 4 outputs a vector.
-                        let four = self.sse2._mm_set1_epi32(four);
-                        for (sum, &weights) in sums.iter_mut().zip(&weights) {
-                            let pairs = self.ssse3._mm_maddubs_epi16(four, weights);
-                            let products = self.sse2._mm_madd_epi16(pairs, ones);
-                            *sum = self.sse2._mm_add_epi32(*sum, products);
+                let multiply = |four: i32, weights: __m128i| {
+                    self.ssse3
+                        ._mm_maddubs_epi16(self.sse2._mm_set1_epi32(four), weights)
+                };
+                let mut add = |r: usize, v: usize, pairs: __m128i| {
+                    let products = self.sse2._mm_madd_epi16(pairs, ones);
+                    sums[r][v] = self.sse2._mm_add_epi32(sums[r][v], products);
+                };
+                // Two lanes of inputs at a time: with 7-bit codes the `i16` sums of both
+                // lanes' pairs fit, and one `pmaddwd` widens them.
+                let (x2, x_last) = as_arrays::<2, _>(x);
+                let (weights2, weights_last) = as_arrays::<2, _>(weights);
+                for ([x0, x1], [w0, w1]) in x2.iter().zip(weights2) {
+                    let (w0, w1): ([__m128i; PANELS], [__m128i; PANELS]) =
+                        (w0.map(cast), w1.map(cast));
+                    for r in 0..ROWS {
+                        for v in 0..PANELS {
+                            let pairs = self
+                                .sse2
+                                ._mm_add_epi16(multiply(x0[r], w0[v]), multiply(x1[r], w1[v]));
+                            add(r, v, pairs);
+                        }
+                    }
+                }
+                // An odd lane last.
+                for (x, weights) in x_last.iter().zip(weights_last) {
+                    for (r, &four) in x.iter().enumerate() {
+                        for (v, &weights) in weights.iter().enumerate() {
+                            add(r, v, multiply(four, cast(weights)));
                         }
                     }
                 }
@@ -787,12 +823,16 @@ mod tests {
     #[test]
     fn unsigned_codes_span_the_row_from_its_lowest_value() {
         let mut q = [0u8; 4];
-        let row = quantize_row(&[-1.0, 0.0, 0.5, 3.0], &mut q);
+        let row = quantize_row(&[-1.0, 0.0, 0.5, 3.0], &mut q, CODE_MAX);
         assert_eq!(q, [0, 64, 96, 255]);
         assert_eq!(row.offset, -1.0);
         assert!((row.step - 4.0 / 255.0).abs() < 1e-9);
+        // 7 bits: half the levels.
+        let row = quantize_row(&[-1.0, 0.0, 0.5, 3.0], &mut q, CODE_MAX_PAIRED);
+        assert_eq!(q, [0, 32, 48, 127]);
+        assert!((row.step - 4.0 / 127.0).abs() < 1e-9);
         // A row of one value is its offset, exactly.
-        let row = quantize_row(&[-3.0, -3.0], &mut q[..2]);
+        let row = quantize_row(&[-3.0, -3.0], &mut q[..2], CODE_MAX);
         assert_eq!(
             (row, q[0], q[1]),
             (
@@ -813,7 +853,7 @@ mod tests {
             0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 255.0, /* row 2 */ 1.0, 1.0, 1.0, 1.0, 1.0,
             1.0, 1.0, 1.0,
         ];
-        let (packed, scales) = pack_rows(&x, (2, 8), 3);
+        let (packed, scales) = pack_rows(&x, (2, 8), 3, CODE_MAX);
         assert_eq!(packed.len(), 2 * 3);
         assert_eq!(packed[0], i32::from_le_bytes([0, 1, 2, 3]));
         assert_eq!(packed[3], i32::from_le_bytes([4, 5, 6, 255]));
@@ -860,13 +900,13 @@ mod tests {
 
     /// The most a product sum of `kernel` may differ from the exact one for `row`:
     /// each weight off by half its output's step, each activation by half the row's.
-    fn error_bound(weight: &[f32], row: &[f32], output: usize) -> f32 {
+    fn error_bound(kernel: Kernel, weight: &[f32], row: &[f32], output: usize) -> f32 {
         let inputs = row.len();
         let w = &weight[output * inputs..][..inputs];
         let w_step = w.iter().fold(0f32, |m, v| m.max(v.abs())) / WEIGHT_MAX;
         let low = row.iter().fold(f32::INFINITY, |m, &v| m.min(v));
         let high = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-        let x_step = (high - low) / CODE_MAX;
+        let x_step = (high - low) / kernel.shape().code_max;
         w.iter()
             .zip(row)
             .map(|(w, x)| x.abs() * w_step / 2.0 + (w.abs() + w_step / 2.0) * x_step / 2.0)
@@ -884,7 +924,7 @@ mod tests {
         assert_eq!(quick.len(), exact.len());
         for (i, (e, q)) in exact.iter().zip(&quick).enumerate() {
             let (row, output) = (i / outputs, i % outputs);
-            let bound = error_bound(weight, &x[row * inputs..][..inputs], output);
+            let bound = error_bound(kernel, weight, &x[row * inputs..][..inputs], output);
             assert!(
                 (e - q).abs() <= bound,
                 "{kernel:?}, {what}: row {row} output {output}: {q} for {e} (bound {bound})"
@@ -898,8 +938,9 @@ mod tests {
         // 80 outputs: 20 SSE panels of 4 (six full groups of 3 and one padded), 10 AVX2
         // panels of 8 (three full groups and one padded) and 5 AVX-512 panels of 16 (a
         // full group of 4 and one padded). Rows 1..=13 cover
-        // full and padded tiles of 3 and of 6 rows; 50 and 100 more than one block.
-        let (outputs, inputs) = (80, 96);
+        // full and padded tiles of 3 and of 6 rows; 50 and 100 more than one block. 100
+        // inputs are 25 lanes: the SSE kernel's pairs of lanes and an odd one.
+        let (outputs, inputs) = (80, 100);
         let weight: Vec<f32> = (0..outputs * inputs)
             .map(|_| rng.random_range(-0.2..0.2))
             .collect();
@@ -928,7 +969,8 @@ mod tests {
     fn the_largest_codes_do_not_saturate() {
         // Every weight at the top of its range and every activation at the top of the
         // row's: each pair of 8-bit products is 2 x 255 x 63, the most an `i16` sum
-        // meets. With 8-bit weights it would saturate at 32,767 and lose a quarter.
+        // meets (with 8-bit weights it would saturate at 32,767 and lose a quarter);
+        // the SSE kernel's two lanes of 7-bit products, 2 x 2 x 127 x 63.
         let (outputs, inputs) = (16, 64);
         let weight: Vec<f32> = (0..outputs * inputs)
             .map(|i| if (i / inputs) % 2 == 0 { 1.0 } else { -1.0 })
@@ -961,7 +1003,7 @@ mod tests {
             // All -3: -3 times the sum of the quantized weights, plus the bias.
             let exact = reference(&weight, &bias, &x[..inputs], inputs);
             for (o, (e, q)) in exact.iter().zip(&quick[..outputs]).enumerate() {
-                let bound = error_bound(&weight, &x[..inputs], o);
+                let bound = error_bound(kernel, &weight, &x[..inputs], o);
                 assert!(
                     (e - q).abs() <= bound,
                     "{kernel:?}: output {o}: {q} for {e}"

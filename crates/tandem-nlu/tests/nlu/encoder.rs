@@ -139,17 +139,20 @@ fn integer_products_keep_the_real_models_embeddings() {
 fn same_embeddings(quick: &Encoder, texts: &[&str], expected: &[Vec<f32>], kernel: Kernel) {
     let batch = quick.embed(texts).unwrap();
     for (text, (e, q)) in texts.iter().zip(expected.iter().zip(&batch)) {
-        // With 8-bit activations (every kernel): 0.9976 on average over Banking77 dev
-        // texts, 0.9925 at the lowest (`--example fidelity`, docs/benchmarks.md); a
-        // layout or scaling fault would leave little of the vector.
+        // With 8-bit activations (AVX2, AVX-512): 0.9976 on average over Banking77 dev
+        // texts, 0.9925 at the lowest; with the SSE kernel's 7 bits 0.9959 and 0.9872
+        // (`--example fidelity`, docs/benchmarks.md). A layout or scaling fault would
+        // leave little of the vector.
+        let floor = if kernel == Kernel::Sse { 0.98 } else { 0.99 };
         let similarity = cosine(e, q);
-        assert!(similarity > 0.99, "{kernel}, {text}: cosine {similarity}");
+        assert!(similarity > floor, "{kernel}, {text}: cosine {similarity}");
         // Alone, without a batch's padding, a text gets the same vector, up to codes
         // that round the other way where the masked attention's sums differ in the
-        // last bit.
+        // last bit (a coarser code moves further when it does).
         let alone = quick.embed(&[*text]).unwrap().remove(0);
         let same = cosine(q, &alone);
-        assert!(same > 0.998, "{kernel}, {text}: cosine {same} alone");
+        let floor = if kernel == Kernel::Sse { 0.995 } else { 0.998 };
+        assert!(same > floor, "{kernel}, {text}: cosine {same} alone");
     }
 }
 
