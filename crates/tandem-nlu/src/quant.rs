@@ -1,7 +1,7 @@
-//! Dense layers in integers: weights in 7 bits, activations in 8, products summed in
-//! 32-bit integers. Each output's weights are scaled once at load onto -63..=63; each
-//! row of activations is coded when it arrives, its own range, lowest to highest value,
-//! mapped onto 0..=255 (an offset and a step). That spends the 256 levels where the
+//! Dense layers in integers: weights in 7 bits, activations in 8 (7 for the SSE kernel),
+//! products summed in 32-bit integers. Each output's weights are scaled once at load
+//! onto -63..=63; each row of activations is coded when it arrives, its own range,
+//! lowest to highest value, mapped onto 0..=255 (0..=127) by an offset and a step. That spends the 256 levels where the
 //! row's values are (the outputs of GELU, say, are rarely below -0.17), and a row's
 //! outliers cost that row alone some precision.
 //!
@@ -335,10 +335,9 @@ fn quantize_row(row: &[f32], out: &mut [u8], code_max: f32) -> RowScale {
 }
 
 /// Codes `x` (`rows` rows of `inputs`) row by row onto 0..=`code_max` and packs it for
-/// a kernel: tiles of
-/// `tile_rows` rows (the last padded with zero rows), and within a tile, for each lane
-/// of inputs `k`, the tile's rows' four bytes one after another. Returns the packed
-/// lanes and each row's scale (zero in padding).
+/// a kernel: tiles of `tile_rows` rows (the last padded with zero rows), and within a
+/// tile, for each lane of inputs `k`, the tile's rows' four bytes one after another.
+/// Returns the packed lanes and each row's scale (zero in padding).
 #[inline(always)]
 fn pack_rows(
     x: &[f32],
