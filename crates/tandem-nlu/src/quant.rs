@@ -1,28 +1,29 @@
-//! Dense layers in integers: weights in 7 bits, activations in 8 (7 for the SSE kernel),
-//! products summed in 32-bit integers. Each output's weights are scaled once at load
-//! onto -63..=63; each row of activations is coded when it arrives, its own range,
-//! lowest to highest value, mapped onto 0..=255 (0..=127) by an offset and a step. That spends the 256 levels where the
-//! row's values are (the outputs of GELU, say, are rarely below -0.17), and a row's
-//! outliers cost that row alone some precision.
+//! Dense layers in integers: weights in 7 bits, activations in 7 or 8, products summed
+//! in 32-bit integers. Each output's weights are scaled once at load onto -63..=63; each
+//! row of activations is coded when it arrives, its own range, lowest to highest value,
+//! mapped onto 0..=127 (0..=255 for AVX-512) by an offset and a step. That spends the
+//! levels where the row's values are (the outputs of GELU, say, are rarely below
+//! -0.17), and a row's outliers cost that row alone some precision.
 //!
 //! `vpmaddubsw` multiplies pairs of bytes, unsigned activations by signed weights, and
-//! adds neighbours into `i16`; `vpmaddwd` against ones adds those into `i32`. With
-//! 7-bit weights the `i16` sums cannot saturate (`2 * 255 * 63 = 32130`). A row's four
-//! bytes of inputs, broadcast to every 32-bit lane, meet each output's four weights for
-//! the same inputs, packed into one lane. Every sum fits an `i32` for up to 4,096 inputs
-//! (`4096 * 255 * 63`). Three kernels, chosen at run time:
+//! adds neighbours into `i16`; `vpmaddwd` against ones adds those into `i32`. A row's
+//! four bytes of inputs, broadcast to every 32-bit lane, meet each output's four
+//! weights for the same inputs, packed into one lane. With 7-bit codes and weights the
+//! `i16` sums of two lanes of inputs still fit (`2 * 2 * 127 * 63 = 32004`), so one
+//! `vpmaddwd` widens both: three multiplies for eight inputs instead of four. With 8-bit
+//! codes one lane's sums fit (`2 * 255 * 63 = 32130`). Every sum fits an `i32` for up to
+//! 4,096 inputs (`4096 * 255 * 63`). Three kernels, chosen at run time:
 //!
 //! - SSE (x86-64-v2: SSSE3's `pmaddubsw` to SSE4.2): 4 outputs a vector, tiles of 3
-//!   rows x 3 vectors. For CPUs without AVX2, such as those with AVX and FMA alone. It
-//!   codes activations in 7 bits (0..=127), so that the `i16` sums of two lanes of
-//!   inputs still fit (`2 * 2 * 127 * 63 = 32004`) and one `pmaddwd` widens both: a
-//!   third fewer multiplies, which CPUs with one vector multiplier (Zen 1) feel.
-//! - AVX2 (with FMA): 8 outputs a vector, tiles of 3 rows x 3 vectors.
-//! - AVX-512 (F and BW): 16 outputs a vector, tiles of up to 6 rows x 4 vectors.
+//!   rows x 3 vectors, 7-bit codes. For CPUs without AVX2, such as those with AVX and FMA
+//!   alone.
+//! - AVX2 (with FMA): 8 outputs a vector, tiles of 3 rows x 3 vectors, 7-bit codes.
+//! - AVX-512 (F and BW): 16 outputs a vector, tiles of up to 6 rows x 4 vectors, 8-bit
+//!   codes.
 //!
 //! Against `f32` the embeddings move a little (cosine 0.9976 on average over Banking77
-//! sentences with 8-bit codes, 0.9959 with the SSE kernel's 7) and the answers on
-//! Banking77 stay the same (docs/benchmarks.md).
+//! sentences with 8-bit codes, 0.9959 with 7) and the answers on Banking77 stay about the
+//! same (docs/benchmarks.md).
 //!
 //! Elsewhere the encoder keeps its `f32` products. `candle`'s own 8-bit products
 //! (`QMatMul`) were measured 3x slower than `f32` on an AVX2 CPU. AVX-512 VNNI's
@@ -57,8 +58,10 @@ pub enum Kernel {
     /// tiles as AVX2's, for its 16 registers are as many; 7-bit activation codes, two
     /// lanes of inputs widened at once. For CPUs without AVX2.
     Sse,
-    /// AVX2 and FMA: 8 outputs a vector; 3 rows x 3 vectors of sums, 3 of weights, a
-    /// broadcast row value, ones and a product fill 15 of the 16 registers.
+    /// AVX2 and FMA: 8 outputs a vector; tiles of 3 rows x 3 vectors; 7-bit activation
+    /// codes, two lanes of inputs widened at once. The compiler keeps both lanes'
+    /// weights in registers and spills a few sums: still a tenth faster than 8-bit
+    /// codes, which widen every lane, on a Zen 3 CPU (docs/benchmarks.md).
     Avx2,
     /// AVX-512 F and BW: 16 outputs a vector; up to 6 rows x 4 vectors of sums, ones,
     /// a broadcast and two products take 28 of the 32 registers, the weights read from
@@ -86,7 +89,7 @@ const AVX2: Shape = Shape {
     lanes: 8,
     panels: 3,
     rows: 3,
-    code_max: CODE_MAX,
+    code_max: CODE_MAX_PAIRED,
 };
 const AVX512: Shape = Shape {
     lanes: 16,
@@ -368,9 +371,9 @@ fn pack_rows(
 mod simd {
     use super::{AVX512, BLOCK_ROWS, INPUTS_PER_LANE, Kernel, QuantDense, RowScale, pack_rows};
     use avx512::Wide;
-    use pulp::NullaryFnOnce;
     use pulp::bytemuck::{Pod, cast_slice};
     use pulp::x86::{V2, V3, V4};
+    use pulp::{NullaryFnOnce, as_arrays, cast};
     use rayon::prelude::*;
 
     pub(super) fn runs(kernel: Kernel) -> bool {
@@ -493,6 +496,56 @@ mod simd {
         );
     }
 
+    /// The integer steps of a kernel with 7-bit activation codes, on one instruction
+    /// set's vectors of 32-bit lanes.
+    trait Paired: Copy {
+        type Vector: Pod;
+
+        fn zero(self) -> Self::Vector;
+        /// A row's four bytes in every lane against each lane's four weights: two sums
+        /// of two products in `i16` (unsigned bytes times signed).
+        fn multiply(self, four: i32, weights: Self::Vector) -> Self::Vector;
+        /// Two lanes' `i16` sums added: with 7-bit codes they fit
+        /// (`2 * 2 * 127 * 63 = 32004`).
+        fn add_pairs(self, a: Self::Vector, b: Self::Vector) -> Self::Vector;
+        /// `sum` plus the neighbouring `i16`s of `pairs` widened and added into `i32`.
+        fn widen_into(self, sum: Self::Vector, pairs: Self::Vector) -> Self::Vector;
+    }
+
+    /// A tile's sums for a kernel with 7-bit codes: two lanes of inputs at a time, so
+    /// that one widening serves both (`ROWS` packed rows per lane of `x`, `PANELS`
+    /// panels per lane of `weights`).
+    #[inline(always)]
+    fn paired_products<P: Paired, W: Pod, const ROWS: usize, const PANELS: usize>(
+        simd: P,
+        x: &[i32],
+        weights: &[W],
+    ) -> [[P::Vector; PANELS]; ROWS] {
+        let (x, _) = as_arrays::<ROWS, _>(x);
+        let (weights, _) = as_arrays::<PANELS, _>(weights);
+        let mut sums = [[simd.zero(); PANELS]; ROWS];
+        let multiply = |four: i32, weights: &W| simd.multiply(four, cast(*weights));
+        let (x2, x_last) = as_arrays::<2, _>(x);
+        let (weights2, weights_last) = as_arrays::<2, _>(weights);
+        for ([x0, x1], [w0, w1]) in x2.iter().zip(weights2) {
+            for r in 0..ROWS {
+                for v in 0..PANELS {
+                    let pairs = simd.add_pairs(multiply(x0[r], &w0[v]), multiply(x1[r], &w1[v]));
+                    sums[r][v] = simd.widen_into(sums[r][v], pairs);
+                }
+            }
+        }
+        // An odd lane last.
+        for (x, weights) in x_last.iter().zip(weights_last) {
+            for (r, &four) in x.iter().enumerate() {
+                for (v, weights) in weights.iter().enumerate() {
+                    sums[r][v] = simd.widen_into(sums[r][v], multiply(four, weights));
+                }
+            }
+        }
+        sums
+    }
+
     /// Up to [`BLOCK_ROWS`] rows through one layer, tile by tile, group by group.
     struct Block<'a, S: Tiles> {
         simd: S,
@@ -552,9 +605,9 @@ mod simd {
 
     mod sse {
         use super::super::{INPUTS_PER_LANE, RowScale, SSE};
-        use super::{Column, Tiles};
+        use super::{Column, Paired, Tiles, paired_products};
+        use pulp::cast;
         use pulp::x86::V2;
-        use pulp::{as_arrays, cast};
         use std::arch::x86_64::__m128i;
 
         const LANES: usize = SSE.lanes;
@@ -570,43 +623,7 @@ mod simd {
 
             #[inline(always)]
             fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
-                let (x, _) = as_arrays::<ROWS, _>(x);
-                let (weights, _) = as_arrays::<PANELS, _>(weights);
-                let ones = self.sse2._mm_set1_epi16(1);
-                let mut sums = [[self.sse2._mm_setzero_si128(); PANELS]; ROWS];
-                let multiply = |four: i32, weights: __m128i| {
-                    self.ssse3
-                        ._mm_maddubs_epi16(self.sse2._mm_set1_epi32(four), weights)
-                };
-                let mut add = |r: usize, v: usize, pairs: __m128i| {
-                    let products = self.sse2._mm_madd_epi16(pairs, ones);
-                    sums[r][v] = self.sse2._mm_add_epi32(sums[r][v], products);
-                };
-                // Two lanes of inputs at a time: with 7-bit codes the `i16` sums of both
-                // lanes' pairs fit, and one `pmaddwd` widens them.
-                let (x2, x_last) = as_arrays::<2, _>(x);
-                let (weights2, weights_last) = as_arrays::<2, _>(weights);
-                for ([x0, x1], [w0, w1]) in x2.iter().zip(weights2) {
-                    let (w0, w1): ([__m128i; PANELS], [__m128i; PANELS]) =
-                        (w0.map(cast), w1.map(cast));
-                    for r in 0..ROWS {
-                        for v in 0..PANELS {
-                            let pairs = self
-                                .sse2
-                                ._mm_add_epi16(multiply(x0[r], w0[v]), multiply(x1[r], w1[v]));
-                            add(r, v, pairs);
-                        }
-                    }
-                }
-                // An odd lane last.
-                for (x, weights) in x_last.iter().zip(weights_last) {
-                    for (r, &four) in x.iter().enumerate() {
-                        for (v, &weights) in weights.iter().enumerate() {
-                            add(r, v, multiply(four, cast(weights)));
-                        }
-                    }
-                }
-                sums
+                paired_products::<_, _, ROWS, PANELS>(self, x, weights)
             }
 
             #[inline(always)]
@@ -638,13 +655,39 @@ mod simd {
                 out.copy_from_slice(&y);
             }
         }
+
+        impl Paired for V2 {
+            type Vector = __m128i;
+
+            #[inline(always)]
+            fn zero(self) -> __m128i {
+                self.sse2._mm_setzero_si128()
+            }
+
+            #[inline(always)]
+            fn multiply(self, four: i32, weights: __m128i) -> __m128i {
+                self.ssse3
+                    ._mm_maddubs_epi16(self.sse2._mm_set1_epi32(four), weights)
+            }
+
+            #[inline(always)]
+            fn add_pairs(self, a: __m128i, b: __m128i) -> __m128i {
+                self.sse2._mm_add_epi16(a, b)
+            }
+
+            #[inline(always)]
+            fn widen_into(self, sum: __m128i, pairs: __m128i) -> __m128i {
+                let products = self.sse2._mm_madd_epi16(pairs, self.sse2._mm_set1_epi16(1));
+                self.sse2._mm_add_epi32(sum, products)
+            }
+        }
     }
 
     mod avx2 {
         use super::super::{AVX2, INPUTS_PER_LANE, RowScale};
-        use super::{Column, Tiles};
+        use super::{Column, Paired, Tiles, paired_products};
+        use pulp::cast;
         use pulp::x86::V3;
-        use pulp::{as_arrays, cast};
         use std::arch::x86_64::__m256i;
 
         const LANES: usize = AVX2.lanes;
@@ -660,25 +703,7 @@ mod simd {
 
             #[inline(always)]
             fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
-                let (x, _) = as_arrays::<ROWS, _>(x);
-                let (weights, _) = as_arrays::<PANELS, _>(weights);
-                let ones = self.avx._mm256_set1_epi16(1);
-                let mut sums = [[self.avx._mm256_setzero_si256(); PANELS]; ROWS];
-                for (x, weights) in x.iter().zip(weights) {
-                    let weights: [__m256i; PANELS] = weights.map(cast);
-                    for (sums, &four) in sums.iter_mut().zip(x) {
-                        // A row's four bytes in every lane, against each output's four
-                        // weights: two sums of two products in `i16` (unsigned bytes
-                        // times signed), then their sum in `i32`.
-                        let four = self.avx._mm256_set1_epi32(four);
-                        for (sum, &weights) in sums.iter_mut().zip(&weights) {
-                            let pairs = self.avx2._mm256_maddubs_epi16(four, weights);
-                            let products = self.avx2._mm256_madd_epi16(pairs, ones);
-                            *sum = self.avx2._mm256_add_epi32(*sum, products);
-                        }
-                    }
-                }
-                sums
+                paired_products::<_, _, ROWS, PANELS>(self, x, weights)
             }
 
             #[inline(always)]
@@ -705,6 +730,34 @@ mod simd {
                 let sums = self.avx._mm256_cvtepi32_ps(sums[r][v]);
                 let y: [f32; LANES] = cast(self.fma._mm256_fmadd_ps(sums, step, shift));
                 out.copy_from_slice(&y);
+            }
+        }
+
+        impl Paired for V3 {
+            type Vector = __m256i;
+
+            #[inline(always)]
+            fn zero(self) -> __m256i {
+                self.avx._mm256_setzero_si256()
+            }
+
+            #[inline(always)]
+            fn multiply(self, four: i32, weights: __m256i) -> __m256i {
+                self.avx2
+                    ._mm256_maddubs_epi16(self.avx._mm256_set1_epi32(four), weights)
+            }
+
+            #[inline(always)]
+            fn add_pairs(self, a: __m256i, b: __m256i) -> __m256i {
+                self.avx2._mm256_add_epi16(a, b)
+            }
+
+            #[inline(always)]
+            fn widen_into(self, sum: __m256i, pairs: __m256i) -> __m256i {
+                let products = self
+                    .avx2
+                    ._mm256_madd_epi16(pairs, self.avx._mm256_set1_epi16(1));
+                self.avx2._mm256_add_epi32(sum, products)
             }
         }
     }
@@ -938,7 +991,7 @@ mod tests {
         // panels of 8 (three full groups and one padded) and 5 AVX-512 panels of 16 (a
         // full group of 4 and one padded). Rows 1..=13 cover
         // full and padded tiles of 3 and of 6 rows; 50 and 100 more than one block. 100
-        // inputs are 25 lanes: the SSE kernel's pairs of lanes and an odd one.
+        // inputs are 25 lanes: the SSE and AVX2 kernels' pairs of lanes and an odd one.
         let (outputs, inputs) = (80, 100);
         let weight: Vec<f32> = (0..outputs * inputs)
             .map(|_| rng.random_range(-0.2..0.2))
@@ -967,9 +1020,10 @@ mod tests {
     #[test]
     fn the_largest_codes_do_not_saturate() {
         // Every weight at the top of its range and every activation at the top of the
-        // row's: each pair of 8-bit products is 2 x 255 x 63, the most an `i16` sum
-        // meets (with 8-bit weights it would saturate at 32,767 and lose a quarter);
-        // the SSE kernel's two lanes of 7-bit products, 2 x 2 x 127 x 63.
+        // row's: each pair of 8-bit products (AVX-512) is 2 x 255 x 63, the most an
+        // `i16` sum meets (with 8-bit weights it would saturate at 32,767 and lose a
+        // quarter); the SSE and AVX2 kernels' two lanes of 7-bit products,
+        // 2 x 2 x 127 x 63.
         let (outputs, inputs) = (16, 64);
         let weight: Vec<f32> = (0..outputs * inputs)
             .map(|i| if (i / inputs) % 2 == 0 { 1.0 } else { -1.0 })
