@@ -12,11 +12,12 @@
 //! `i16` sums of two lanes of inputs still fit (`2 * 2 * 127 * 63 = 32004`), so one
 //! `vpmaddwd` widens both: three multiplies for eight inputs instead of four. With 8-bit
 //! codes one lane's sums fit (`2 * 255 * 63 = 32130`). Every sum fits an `i32` for up to
-//! 4,096 inputs (`4096 * 255 * 63`). Three kernels, chosen at run time:
+//! 4,096 inputs (`4096 * 255 * 63`). Four kernels, chosen at run time:
 //!
 //! - SSE (x86-64-v2: SSSE3's `pmaddubsw` to SSE4.2): 4 outputs a vector, tiles of 3
-//!   rows x 3 vectors, 7-bit codes. For CPUs without AVX2, such as those with AVX and FMA
-//!   alone.
+//!   rows x 3 vectors, 7-bit codes. For CPUs without AVX.
+//! - AVX: the SSE kernel compiled for AVX, whose VEX forms spare the copies SSE's
+//!   two-operand instructions need. For CPUs with AVX but not AVX2.
 //! - AVX2 (with FMA): 8 outputs a vector, tiles of 3 rows x 3 vectors, 7-bit codes.
 //! - AVX-512 (F and BW): 16 outputs a vector, tiles of up to 6 rows x 4 vectors, 8-bit
 //!   codes.
@@ -56,8 +57,12 @@ const BLOCK_ROWS: usize = 48;
 pub enum Kernel {
     /// SSE up to 4.2 (x86-64-v2, whose SSSE3 has `pmaddubsw`): 4 outputs a vector;
     /// tiles as AVX2's, for its 16 registers are as many; 7-bit activation codes, two
-    /// lanes of inputs widened at once. For CPUs without AVX2.
+    /// lanes of inputs widened at once. For CPUs without AVX.
     Sse,
+    /// The SSE kernel compiled for AVX: the same 128-bit integer arithmetic in its
+    /// three-operand VEX forms (no copy of a row before each multiply), rows broadcast
+    /// from memory, and the same results. For CPUs with AVX but not AVX2.
+    Avx,
     /// AVX2 and FMA: 8 outputs a vector; tiles of 3 rows x 3 vectors; 7-bit activation
     /// codes, two lanes of inputs widened at once. The compiler keeps both lanes'
     /// weights in registers and spills a few sums: still a tenth faster than 8-bit
@@ -99,13 +104,13 @@ const AVX512: Shape = Shape {
 };
 
 impl Kernel {
-    /// The variable that caps the kernel: `sse`, `avx2` or `avx512`. Unset, the encoder
+    /// The variable that caps the kernel: `sse`, `avx`, `avx2` or `avx512`. Unset, the encoder
     /// takes the widest this CPU runs; set, the widest it runs up to that one (to
     /// measure a narrower CPU's kernel on a wider one, or to rule one out).
     pub const VARIABLE: &str = "TANDEM_NLU_KERNEL";
 
     /// Every kernel, narrowest first.
-    pub const ALL: [Self; 3] = [Self::Sse, Self::Avx2, Self::Avx512];
+    pub const ALL: [Self; 4] = [Self::Sse, Self::Avx, Self::Avx2, Self::Avx512];
 
     /// The cap [`Self::VARIABLE`] sets; `None` when it is unset.
     pub fn from_env() -> Result<Option<Self>, NluError> {
@@ -118,7 +123,7 @@ impl Kernel {
 
     fn shape(self) -> Shape {
         match self {
-            Self::Sse => SSE,
+            Self::Sse | Self::Avx => SSE,
             Self::Avx2 => AVX2,
             Self::Avx512 => AVX512,
         }
@@ -139,6 +144,7 @@ impl std::fmt::Display for Kernel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::Sse => "sse",
+            Self::Avx => "avx",
             Self::Avx2 => "avx2",
             Self::Avx512 => "avx512",
         })
@@ -155,7 +161,7 @@ impl std::str::FromStr for Kernel {
             .find(|kernel| kernel.to_string() == name)
             .ok_or_else(|| {
                 NluError::Setting(format!(
-                    "{} must be sse, avx2 or avx512, not {value:?}",
+                    "{} must be sse, avx, avx2 or avx512, not {value:?}",
                     Self::VARIABLE
                 ))
             })
@@ -379,6 +385,7 @@ mod simd {
     pub(super) fn runs(kernel: Kernel) -> bool {
         match kernel {
             Kernel::Sse => V2::try_new().is_some(),
+            Kernel::Avx => sse::Avx::try_new().is_some(),
             Kernel::Avx2 => V3::try_new().is_some(),
             Kernel::Avx512 => V4::try_new().is_some(),
         }
@@ -398,6 +405,16 @@ mod simd {
 
     fn block(layer: &QuantDense, x: &[f32], rows: usize, out: &mut [f32]) {
         match layer.kernel {
+            Kernel::Avx => {
+                let simd = sse::Avx::try_new().expect("packed for AVX where the CPU has it");
+                simd.vectorize(Block {
+                    simd,
+                    layer,
+                    x,
+                    rows,
+                    out,
+                });
+            }
             Kernel::Sse => {
                 let simd = V2::try_new().expect("packed for SSE 4.2 where the CPU has it");
                 simd.vectorize(Block {
@@ -614,71 +631,100 @@ mod simd {
         const PANELS: usize = SSE.panels;
         const ROWS: usize = SSE.rows;
 
-        impl Tiles for V2 {
-            const ROWS: usize = ROWS;
-            const PANELS: usize = PANELS;
-            const LANES: usize = LANES;
-            type Panel = [i8; INPUTS_PER_LANE * LANES];
-            type Sums = [[__m128i; PANELS]; ROWS];
+        /// The SSE kernel's tiles and steps for a level of instructions that has SSE up
+        /// to 4.2.
+        macro_rules! sse_kernel {
+            ($level:ty) => {
+                impl Tiles for $level {
+                    const ROWS: usize = ROWS;
+                    const PANELS: usize = PANELS;
+                    const LANES: usize = LANES;
+                    type Panel = [i8; INPUTS_PER_LANE * LANES];
+                    type Sums = [[__m128i; PANELS]; ROWS];
 
-            #[inline(always)]
-            fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
-                paired_products::<_, _, ROWS, PANELS>(self, x, weights)
-            }
+                    #[inline(always)]
+                    fn products(self, x: &[i32], weights: &[Self::Panel]) -> Self::Sums {
+                        paired_products::<_, _, ROWS, PANELS>(self, x, weights)
+                    }
 
-            #[inline(always)]
-            fn store(
-                self,
-                sums: &Self::Sums,
-                (r, v): (usize, usize),
-                column: Column<'_>,
-                row: RowScale,
-                out: &mut [f32],
-            ) {
-                let vector = |values: &[f32]| -> [f32; LANES] {
-                    values.try_into().expect("a panel's outputs")
-                };
-                // No FMA at this level: multiplies and additions.
-                let step = self
-                    .sse
-                    ._mm_mul_ps(cast(vector(column.scales)), self.sse._mm_set1_ps(row.step));
-                let shift = self.sse._mm_add_ps(
-                    self.sse._mm_mul_ps(
-                        cast(vector(column.weight_sums)),
-                        self.sse._mm_set1_ps(row.offset),
-                    ),
-                    cast(vector(column.bias)),
-                );
-                let sums = self.sse2._mm_cvtepi32_ps(sums[r][v]);
-                let y: [f32; LANES] =
-                    cast(self.sse._mm_add_ps(self.sse._mm_mul_ps(sums, step), shift));
-                out.copy_from_slice(&y);
-            }
+                    #[inline(always)]
+                    fn store(
+                        self,
+                        sums: &Self::Sums,
+                        (r, v): (usize, usize),
+                        column: Column<'_>,
+                        row: RowScale,
+                        out: &mut [f32],
+                    ) {
+                        let vector = |values: &[f32]| -> [f32; LANES] {
+                            values.try_into().expect("a panel's outputs")
+                        };
+                        // No FMA at this level: multiplies and additions.
+                        let step = self.sse._mm_mul_ps(
+                            cast(vector(column.scales)),
+                            self.sse._mm_set1_ps(row.step),
+                        );
+                        let shift = self.sse._mm_add_ps(
+                            self.sse._mm_mul_ps(
+                                cast(vector(column.weight_sums)),
+                                self.sse._mm_set1_ps(row.offset),
+                            ),
+                            cast(vector(column.bias)),
+                        );
+                        let sums = self.sse2._mm_cvtepi32_ps(sums[r][v]);
+                        let y: [f32; LANES] =
+                            cast(self.sse._mm_add_ps(self.sse._mm_mul_ps(sums, step), shift));
+                        out.copy_from_slice(&y);
+                    }
+                }
+
+                impl Paired for $level {
+                    type Vector = __m128i;
+
+                    #[inline(always)]
+                    fn zero(self) -> __m128i {
+                        self.sse2._mm_setzero_si128()
+                    }
+
+                    #[inline(always)]
+                    fn multiply(self, four: i32, weights: __m128i) -> __m128i {
+                        self.ssse3
+                            ._mm_maddubs_epi16(self.sse2._mm_set1_epi32(four), weights)
+                    }
+
+                    #[inline(always)]
+                    fn add_pairs(self, a: __m128i, b: __m128i) -> __m128i {
+                        self.sse2._mm_add_epi16(a, b)
+                    }
+
+                    #[inline(always)]
+                    fn widen_into(self, sum: __m128i, pairs: __m128i) -> __m128i {
+                        let products = self.sse2._mm_madd_epi16(pairs, self.sse2._mm_set1_epi16(1));
+                        self.sse2._mm_add_epi32(sum, products)
+                    }
+                }
+            };
         }
 
-        impl Paired for V2 {
-            type Vector = __m128i;
+        sse_kernel!(V2);
+        sse_kernel!(Avx);
 
-            #[inline(always)]
-            fn zero(self) -> __m128i {
-                self.sse2._mm_setzero_si128()
-            }
-
-            #[inline(always)]
-            fn multiply(self, four: i32, weights: __m128i) -> __m128i {
-                self.ssse3
-                    ._mm_maddubs_epi16(self.sse2._mm_set1_epi32(four), weights)
-            }
-
-            #[inline(always)]
-            fn add_pairs(self, a: __m128i, b: __m128i) -> __m128i {
-                self.sse2._mm_add_epi16(a, b)
-            }
-
-            #[inline(always)]
-            fn widen_into(self, sum: __m128i, pairs: __m128i) -> __m128i {
-                let products = self.sse2._mm_madd_epi16(pairs, self.sse2._mm_set1_epi16(1));
-                self.sse2._mm_add_epi32(sum, products)
+        pulp::simd_type! {
+            /// SSE up to 4.2 and AVX: [`Kernel::Avx`](super::super::Kernel::Avx)'s
+            /// level. AVX's VEX encoding reaches the 128-bit integer instructions too;
+            /// `pulp` has no level for AVX without AVX2, so this one is declared with
+            /// `pulp`'s own macro, as its levels are: the feature check and the `unsafe`
+            /// that enabling features needs stay inside `pulp`.
+            pub(in super::super) struct Avx {
+                pub sse: "sse",
+                pub sse2: "sse2",
+                pub fxsr: "fxsr",
+                pub sse3: "sse3",
+                pub ssse3: "ssse3",
+                pub sse4_1: "sse4.1",
+                pub sse4_2: "sse4.2",
+                pub popcnt: "popcnt",
+                pub avx: "avx",
             }
         }
     }
@@ -936,17 +982,18 @@ mod tests {
         assert_eq!(Kernel::widest(Some(Kernel::Avx512)), widest);
         if let Some(widest) = widest {
             assert_eq!(Kernel::widest(Some(Kernel::Sse)), Some(Kernel::Sse));
-            assert_eq!(
-                Kernel::widest(Some(Kernel::Avx2)),
-                Some(widest.min(Kernel::Avx2))
-            );
+            // Every CPU with AVX2 has AVX.
+            for cap in [Kernel::Avx, Kernel::Avx2] {
+                assert_eq!(Kernel::widest(Some(cap)), Some(widest.min(cap)));
+            }
         }
+        assert_eq!("avx".parse::<Kernel>().unwrap(), Kernel::Avx);
         assert_eq!(" AVX2".parse::<Kernel>().unwrap(), Kernel::Avx2);
         assert_eq!("sse".parse::<Kernel>().unwrap(), Kernel::Sse);
         let error = "neon".parse::<Kernel>().unwrap_err().to_string();
         assert_eq!(
             error,
-            "TANDEM_NLU_KERNEL must be sse, avx2 or avx512, not \"neon\""
+            "TANDEM_NLU_KERNEL must be sse, avx, avx2 or avx512, not \"neon\""
         );
     }
 

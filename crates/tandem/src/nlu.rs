@@ -363,7 +363,7 @@ struct EvalReport {
     /// How the encoder multiplied (`int8` or `f32`, see `TANDEM_NLU_PRECISION`); absent
     /// without an encoder.
     precision: Option<Precision>,
-    /// The integer kernel it multiplied with (`sse`, `avx2`, `avx512`; see
+    /// The integer kernel it multiplied with (`sse`, `avx`, `avx2`, `avx512`; see
     /// `TANDEM_NLU_KERNEL`); absent in `f32` or without an encoder.
     kernel: Option<Kernel>,
 }
