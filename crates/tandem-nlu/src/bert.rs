@@ -173,21 +173,36 @@ impl Norm {
 /// GELU (the exact, erf-based form BERT was trained with) on a contiguous `f32` tensor.
 /// candle calls libm's scalar `erff` per element, which took a tenth of a forward
 /// pass; this loop has no calls or branches, so the compiler vectorises it, for the
-/// widest vectors this CPU has (`pulp` picks at run time).
+/// widest vectors this CPU has (`pulp` picks at run time among AVX-512, AVX2 and its
+/// baseline; on x86-64 CPUs with AVX but not AVX2, the AVX level the integer kernels
+/// declare, for 256-bit floats).
 fn fast_gelu(x: &Tensor) -> candle_core::Result<Tensor> {
     let mut values = x.flatten_all()?.to_vec1::<f32>()?;
-    pulp::Arch::new().dispatch(Gelu(&mut values));
+    gelu_in_place(&mut values);
     Tensor::from_vec(values, x.shape(), x.device())
 }
 
-/// [`gelu_one`] over a slice, compiled once per instruction set.
+fn gelu_in_place(values: &mut [f32]) {
+    let arch = pulp::Arch::new();
+    #[cfg(target_arch = "x86_64")]
+    if matches!(arch, pulp::Arch::Scalar)
+        && let Some(avx) = crate::quant::Avx::try_new()
+    {
+        avx.vectorize(Gelu(values));
+        return;
+    }
+    arch.dispatch(Gelu(values));
+}
+
+/// [`gelu_one`] over a slice, compiled once per instruction set (`pulp` dispatches any
+/// `NullaryFnOnce`, its body inlined into each level's target features).
 struct Gelu<'a>(&'a mut [f32]);
 
-impl pulp::WithSimd for Gelu<'_> {
+impl pulp::NullaryFnOnce for Gelu<'_> {
     type Output = ();
 
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) {
+    fn call(self) {
         for v in self.0 {
             *v = gelu_one(*v);
         }
@@ -497,5 +512,21 @@ mod tests {
         }
         let tiny = exp_neg(200.0);
         assert!((0.0..1e-37).contains(&tiny), "e^-200 came out {tiny}");
+    }
+
+    #[test]
+    fn gelu_gives_the_same_values_on_every_level() {
+        let xs: Vec<f32> = (-2000..=2000).map(|i| i as f32 / 200.0).collect();
+        let one_by_one: Vec<f32> = xs.iter().map(|&x| gelu_one(x)).collect();
+        let mut dispatched = xs.clone();
+        gelu_in_place(&mut dispatched);
+        assert_eq!(dispatched, one_by_one);
+        // The level CPUs with AVX but not AVX2 take, run here wherever AVX is.
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx) = crate::quant::Avx::try_new() {
+            let mut values = xs.clone();
+            avx.vectorize(Gelu(&mut values));
+            assert_eq!(values, one_by_one);
+        }
     }
 }

@@ -373,6 +373,11 @@ fn pack_rows(
     (packed, scales)
 }
 
+/// The AVX level (SSE up to 4.2 and AVX), for other code to compile for CPUs with AVX but
+/// not AVX2, which `pulp`'s own dispatch runs at its baseline.
+#[cfg(target_arch = "x86_64")]
+pub(crate) use simd::sse::Avx;
+
 #[cfg(target_arch = "x86_64")]
 mod simd {
     use super::{AVX512, BLOCK_ROWS, INPUTS_PER_LANE, Kernel, QuantDense, RowScale, pack_rows};
@@ -620,7 +625,7 @@ mod simd {
         }
     }
 
-    mod sse {
+    pub(super) mod sse {
         use super::super::{INPUTS_PER_LANE, RowScale, SSE};
         use super::{Column, Paired, Tiles, paired_products};
         use pulp::cast;
@@ -715,7 +720,7 @@ mod simd {
             /// `pulp` has no level for AVX without AVX2, so this one is declared with
             /// `pulp`'s own macro, as its levels are: the feature check and the `unsafe`
             /// that enabling features needs stay inside `pulp`.
-            pub(in super::super) struct Avx {
+            pub(crate) struct Avx {
                 pub sse: "sse",
                 pub sse2: "sse2",
                 pub fxsr: "fxsr",
