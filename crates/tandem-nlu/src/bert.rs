@@ -16,7 +16,7 @@ use crate::quant::{Kernel, QuantDense};
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// Products of small integers summed in `i32` ([`QuantDense`]: 7-bit weights and
-    /// 8-bit activations, with the widest [`Kernel`] the CPU runs up to the cap
+    /// 7- or 8-bit activations, with the widest [`Kernel`] the CPU runs up to the cap
     /// `TANDEM_NLU_KERNEL` sets); `f32` on CPUs without SSE 4.2.
     Int8,
     /// `f32` throughout (`f16` weights for the shortest texts).
@@ -88,7 +88,7 @@ const F16_ROWS: usize = 11;
 /// Up to this many rows the `f32` product is taken transposed (see [`Dense::forward`]).
 const TRANSPOSED_ROWS: usize = 64;
 
-/// A dense layer: in 8-bit integers where asked for and the CPU allows ([`QuantDense`]),
+/// A dense layer: in small integers where asked for and the CPU allows ([`QuantDense`]),
 /// else with its weight stored transposed (`[inputs, outputs]`, contiguous) in `f32`
 /// and in `f16`. Activations stay `f32` between layers.
 enum Dense {
